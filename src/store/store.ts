@@ -1,0 +1,84 @@
+/**
+ * The storage contract. Adapters (sqlite/, later postgres/) implement it; interactions use only this.
+ * Every method says which part of the FHIR R4 RESTful API (hl7.org/fhir/R4/http.html) it serves.
+ *
+ * Versioning: every create, update, patch and delete writes a new version (http.html#versioning);
+ * `meta.versionId` and `meta.lastUpdated` are set here, never trusted from clients. A delete is a
+ * versioned tombstone (http.html#delete), so history keeps it.
+ */
+import type { Resource } from '../fhir/types.js';
+
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface StoredVersion {
+  type: string;
+  id: string;
+  versionId: number;
+  /** ISO 8601 instant with milliseconds, UTC. */
+  lastUpdated: string;
+  method: WriteMethod;
+  deleted: boolean;
+  /** The resource as stored (meta included) — absent for a tombstone. Serialised JSON, so reads need no re-encoding. */
+  json?: string;
+}
+
+/** Rows the search indexer derives from a resource; written in the same transaction as the resource. */
+export interface IndexRows {
+  tokens: { param: string; system: string | null; code: string | null }[];
+}
+
+export type IndexExtractor = (resource: Resource) => IndexRows;
+
+/** A conjunction of simple criteria; the search issue widens this to the full search tree. */
+export interface Criteria {
+  type: string;
+  ids?: string[];
+  tokens?: { param: string; system?: string | null; code?: string }[];
+}
+
+export interface HistoryQuery {
+  type?: string;
+  id?: string;
+  /** Only versions with lastUpdated >= since (http.html#history `_since`). */
+  since?: string;
+  /** Only versions with lastUpdated <= at. */
+  before?: string;
+  count: number;
+  /** Opaque cursor from a previous page: history is newest first, the cursor is the last row's sequence. */
+  cursor?: number;
+}
+
+export interface HistoryPage {
+  versions: StoredVersion[];
+  /** Cursor of the next (older) page, when there is one. */
+  next?: number;
+  total: number;
+}
+
+/** Read access, both inside and outside a transaction. */
+export interface StoreReader {
+  /** read (http.html#read): the current version, or the tombstone when deleted. */
+  read(type: string, id: string): Promise<StoredVersion | undefined>;
+  /** vread (http.html#vread). */
+  vread(type: string, id: string, versionId: number): Promise<StoredVersion | undefined>;
+  /** history (http.html#history) at instance, type or system level. */
+  history(query: HistoryQuery): Promise<HistoryPage>;
+  /** Ids of current, non-deleted resources matching the criteria (conditional create, conditional references). */
+  findIds(criteria: Criteria, limit: number): Promise<string[]>;
+}
+
+export interface StoreTransaction extends StoreReader {
+  /**
+   * Writes a new version of type/id: version = current + 1 (or 1). `resource` null writes a tombstone.
+   * The resource's meta.versionId/lastUpdated are set here; the stored JSON is returned.
+   */
+  write(type: string, id: string, resource: Resource | null, method: WriteMethod): Promise<StoredVersion>;
+}
+
+export interface ResourceStore extends StoreReader {
+  /** Runs fn in one atomic database transaction: all of its writes commit together or none do (http.html#transaction). */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Is the database reachable and migrated? */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
