@@ -1,0 +1,62 @@
+/**
+ * GET [base]/metadata: the CapabilityStatement, generated from the route table, the operation
+ * registry and the supported search parameters — never a static file that could drift.
+ */
+import { definitions } from '../fhir/definitions.js';
+import type { Resource } from '../fhir/types.js';
+import { SUPPORTED_SEARCH_PARAMS } from '../interactions/search.js';
+import { appliesTo } from '../operations/operation.js';
+import { OPERATIONS } from '../operations/registry.js';
+import { ROUTES } from './routes.js';
+import { QIAO_VERSION } from '../version.js';
+
+const cache = new Map<string, Resource>();
+
+export function capabilityStatement(baseUrl: string): Resource {
+  const hit = cache.get(baseUrl);
+  if (hit) return hit;
+  const typeInteractions = [...new Set(ROUTES.filter((r) => r.level !== 'system').map((r) => r.interaction))];
+  const systemInteractions = ['transaction', 'batch', ...new Set(ROUTES.filter((r) => r.level === 'system').map((r) => r.interaction))];
+  const cs: Resource = {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: new Date().toISOString(),
+    kind: 'instance',
+    software: { name: 'Qiao', version: QIAO_VERSION },
+    implementation: { description: 'Qiao FHIR R4 server', url: baseUrl },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    patchFormat: ['application/json-patch+json', 'application/fhir+json'],
+    rest: [
+      {
+        mode: 'server',
+        resource: definitions()
+          .resourceTypes()
+          .map((type) => ({
+            type,
+            profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+            interaction: typeInteractions.map((code) => ({ code })),
+            versioning: 'versioned',
+            readHistory: true,
+            updateCreate: true,
+            conditionalCreate: true,
+            conditionalRead: 'not-supported',
+            conditionalUpdate: false,
+            conditionalDelete: 'not-supported',
+            referencePolicy: ['literal', 'local'],
+            searchParam: SUPPORTED_SEARCH_PARAMS.filter((p) => p === '_id' || definitions().searchParameters(type).some((sp) => sp.code === p)).map(
+              (name) => ({ name, type: 'token' }),
+            ),
+            operation: OPERATIONS.filter((op) => appliesTo(op.definition, { type }) || appliesTo(op.definition, { type, id: 'x' })).map((op) => ({
+              name: op.definition.code,
+              definition: op.definition.url,
+            })),
+          })),
+        interaction: systemInteractions.map((code) => ({ code })),
+        operation: OPERATIONS.filter((op) => op.definition.system).map((op) => ({ name: op.definition.code, definition: op.definition.url })),
+      },
+    ],
+  };
+  cache.set(baseUrl, cs);
+  return cs;
+}

@@ -1,0 +1,66 @@
+/**
+ * Routes a FhirRequest to its interaction or operation. Express-free: the HTTP layer and the Bundle
+ * processor (for each entry) both call it.
+ */
+import { definitions } from '../fhir/definitions.js';
+import { methodNotAllowed, notFound } from '../fhir/errors.js';
+import { processBundle } from '../interactions/bundle/process-bundle.js';
+import type { ReturnPreference } from '../interactions/bundle/entry-response.js';
+import { assertId, assertResourceType } from '../interactions/resource-result.js';
+import type { FhirRequest, FhirResult, InteractionContext } from '../interactions/types.js';
+import { appliesTo } from '../operations/operation.js';
+import { findOperation } from '../operations/registry.js';
+import { capabilityStatement } from './capability-statement.js';
+import { matchPattern, ROUTES } from './routes.js';
+
+export async function dispatch(req: FhirRequest, ctx: InteractionContext): Promise<FhirResult> {
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  const { path } = req;
+  if (path.length === 0) {
+    if (method === 'POST') return processBundle(req, ctx, returnPreference(req.headers.prefer) ?? 'minimal');
+    throw methodNotAllowed(`${method} is not supported on the base URL (POST a batch or transaction Bundle)`, ['POST']);
+  }
+  if (path.length === 1 && path[0] === 'metadata') {
+    if (method !== 'GET') throw methodNotAllowed('metadata supports GET only', ['GET', 'HEAD']);
+    return { status: 200, resource: capabilityStatement(ctx.baseUrl) };
+  }
+  const last = path[path.length - 1];
+  if (last.startsWith('$')) return dispatchOperation(req, ctx, method, last.slice(1));
+  const allowed: string[] = [];
+  for (const route of ROUTES) {
+    const params = matchPattern(route.pattern, path);
+    if (!params) continue;
+    if (route.method === method) return route.handle(req, ctx, params);
+    allowed.push(route.method);
+  }
+  if (allowed.length) {
+    if (params0IsUnknownType(path[0])) throw notFound(`Unknown resource type '${path[0]}'`);
+    throw methodNotAllowed(`${method} is not allowed on ${path.join('/')}`, allowed);
+  }
+  throw notFound(`No FHIR endpoint at /${path.join('/').slice(0, 200)}`);
+}
+
+function params0IsUnknownType(segment: string): boolean {
+  return !definitions().isResourceType(segment);
+}
+
+async function dispatchOperation(req: FhirRequest, ctx: InteractionContext, method: string, code: string): Promise<FhirResult> {
+  const op = findOperation(code);
+  const [type, id] = req.path.length === 3 ? [req.path[0], req.path[1]] : req.path.length === 2 ? [req.path[0], undefined] : [undefined, undefined];
+  if (req.path.length > 3 || (req.path.length === 3 && req.path[2] !== req.path[req.path.length - 1])) throw notFound('No such operation endpoint');
+  if (type) assertResourceType(type);
+  if (id) assertId(id);
+  if (!op || !appliesTo(op.definition, { type, id })) {
+    throw notFound(`Operation $${code} is not defined at ${type ? (id ? 'instance' : 'type') + ' level for ' + type : 'system level'}`);
+  }
+  // Operations that change nothing may be invoked with GET (operations.html#request).
+  const allowed = op.definition.affectsState ? ['POST'] : ['GET', 'POST'];
+  if (!allowed.includes(method)) throw methodNotAllowed(`$${code} supports ${allowed.join(' and ')}`, allowed);
+  return op.handle(req, ctx, { type, id });
+}
+
+/** The `return` preference of a Prefer header (http.html#ops), when the client stated one. */
+export function returnPreference(prefer: string | undefined): ReturnPreference | undefined {
+  const m = /return=(minimal|representation|OperationOutcome)/.exec(prefer ?? '');
+  return m?.[1] as ReturnPreference | undefined;
+}

@@ -1,0 +1,117 @@
+/**
+ * transaction (http.html#transaction): every entry in one database transaction, all or nothing.
+ * Order per spec: DELETE, POST, PUT/PATCH, GET/HEAD. New ids are assigned (and conditional creates
+ * resolved) before any write, so that every reference to a fullUrl can be rewritten first.
+ */
+import { randomUUID } from 'node:crypto';
+import { badRequest, preconditionFailed } from '../../fhir/errors.js';
+import type { Bundle, BundleEntry } from '../../fhir/types.js';
+import type { StoreTransaction } from '../../store/store.js';
+import { matchIds } from '../conditional.js';
+import { create } from '../create.js';
+import { resourceResult } from '../resource-result.js';
+import type { FhirRequest, FhirResult, InteractionContext } from '../types.js';
+import { entryRequest } from './entry-request.js';
+import { atEntry, responseEntry, type ReturnPreference } from './entry-response.js';
+import { rewriteReferences, type ReferenceMap } from './references.js';
+
+const ORDER: Record<FhirRequest['method'], number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
+
+interface Planned {
+  index: number;
+  req: FhirRequest;
+  /** For POST: the id it will get, or the existing resource a conditional create matched. */
+  newId?: string;
+  existingId?: string;
+}
+
+export async function transaction(bundle: Bundle, ctx: InteractionContext, prefer: ReturnPreference): Promise<FhirResult> {
+  if (ctx.inTransaction) throw badRequest('A transaction cannot be nested inside another Bundle');
+  const entries = bundle.entry ?? [];
+  const results = await ctx.write(async (tx) => {
+    const inner: InteractionContext = { ...ctx, reader: tx, inTransaction: true, write: (fn) => fn(tx) };
+    const planned = entries.map((e, i) => ({ index: i, req: entryRequest(e, i, ctx.baseUrl) }) as Planned);
+    const map = await assignIdentities(planned, entries, tx, ctx.baseUrl);
+    checkOverlaps(planned, map);
+    for (const p of planned) {
+      if (p.req.body && p.req.method !== 'PATCH') {
+        try {
+          await rewriteReferences(p.req.body as never, map, tx, `Bundle.entry[${p.index}].resource`);
+        } catch (err) {
+          throw atEntry(err, p.index);
+        }
+      }
+    }
+    const out: FhirResult[] = new Array(entries.length);
+    for (const p of [...planned].sort((a, b) => ORDER[a.req.method] - ORDER[b.req.method] || a.index - b.index)) {
+      try {
+        out[p.index] = await runEntry(p, inner, tx);
+      } catch (err) {
+        throw atEntry(err, p.index);
+      }
+    }
+    return out;
+  });
+  const response: Bundle = {
+    resourceType: 'Bundle',
+    type: 'transaction-response',
+    entry: results.map((r, i) => responseEntry(r, ctx.baseUrl, prefer, entries[i].request?.method === 'GET' || entries[i].request?.method === 'HEAD')),
+  };
+  return { status: 200, resource: response };
+}
+
+async function runEntry(p: Planned, ctx: InteractionContext, tx: StoreTransaction): Promise<FhirResult> {
+  if (p.req.method === 'POST' && p.req.path.length === 1) {
+    if (p.existingId) return resourceResult(200, (await tx.read(p.req.path[0], p.existingId))!, ctx.baseUrl);
+    const { ifNoneExist: _resolved, ...headers } = p.req.headers;
+    return create({ ...p.req, headers }, ctx, p.req.path[0], p.newId);
+  }
+  return ctx.dispatch(p.req, ctx);
+}
+
+/** Decides each write's identity and maps every fullUrl (and conditional create) to `Type/id`. */
+async function assignIdentities(planned: Planned[], entries: BundleEntry[], tx: StoreTransaction, baseUrl: string): Promise<ReferenceMap> {
+  const map: ReferenceMap = new Map();
+  for (const p of planned) {
+    const { req } = p;
+    const fullUrl = entries[p.index].fullUrl;
+    let target: string | undefined;
+    if (req.method === 'POST' && req.path.length === 1) {
+      const type = req.path[0];
+      if (req.headers.ifNoneExist) {
+        const ids = await matchIds(tx, type, req.headers.ifNoneExist.replace(/^[^?]*\?/, '')).catch((e) => {
+          throw atEntry(e, p.index);
+        });
+        if (ids.length > 1) throw atEntry(preconditionFailed(`ifNoneExist matched more than one ${type}`), p.index);
+        if (ids.length === 1) p.existingId = ids[0];
+      }
+      p.newId = p.existingId ? undefined : randomUUID();
+      target = `${type}/${p.existingId ?? p.newId}`;
+    } else if ((req.method === 'PUT' || req.method === 'PATCH' || req.method === 'DELETE') && req.path.length === 2) {
+      target = `${req.path[0]}/${req.path[1]}`;
+    }
+    if (fullUrl && target) {
+      if (map.has(fullUrl)) throw badRequest(`fullUrl '${fullUrl}' appears in more than one entry`, `Bundle.entry[${p.index}].fullUrl`);
+      map.set(fullUrl, target);
+      // A reference may also use the fullUrl relative to our base.
+      if (fullUrl.startsWith(baseUrl + '/')) map.set(fullUrl.slice(baseUrl.length + 1), target);
+    }
+  }
+  return map;
+}
+
+/** A resource may be written by only one entry of a transaction (http.html#trules). */
+function checkOverlaps(planned: Planned[], map: ReferenceMap): void {
+  const seen = new Map<string, number>();
+  for (const p of planned) {
+    if (p.req.method === 'GET' || p.req.method === 'HEAD') continue;
+    const target = p.req.method === 'POST' ? (p.existingId ? undefined : `${p.req.path[0]}/${p.newId}`) : p.req.path.slice(0, 2).join('/');
+    if (!target) continue;
+    const other = seen.get(target);
+    if (other !== undefined) {
+      throw badRequest(`Entries ${other} and ${p.index} both write ${target}`, `Bundle.entry[${p.index}].request`);
+    }
+    seen.set(target, p.index);
+  }
+  void map;
+}

@@ -1,0 +1,28 @@
+/** create: POST [base]/[type] (http.html#create), with conditional create via If-None-Exist. */
+import { randomUUID } from 'node:crypto';
+import { preconditionFailed } from '../fhir/errors.js';
+import { matchIds } from './conditional.js';
+import { assertResourceType, resourceResult } from './resource-result.js';
+import { requireResourceBody, validateForWrite } from './resource-body.js';
+import type { FhirRequest, FhirResult, InteractionContext } from './types.js';
+
+export async function create(req: FhirRequest, ctx: InteractionContext, type: string, id?: string): Promise<FhirResult> {
+  assertResourceType(type);
+  const resource = requireResourceBody(req.body, type);
+  validateForWrite(resource);
+  return ctx.write(async (tx) => {
+    const condition = req.headers.ifNoneExist;
+    if (condition) {
+      const ids = await matchIds(tx, type, condition.replace(/^[^?]*\?/, ''));
+      if (ids.length > 1) throw preconditionFailed(`If-None-Exist '${condition}' matched more than one ${type}`);
+      if (ids.length === 1) {
+        const existing = (await tx.read(type, ids[0]))!;
+        return resourceResult(200, existing, ctx.baseUrl);
+      }
+    }
+    // The server assigns the id; a client-supplied id is ignored (http.html#create).
+    const copy = { ...resource };
+    const stored = await tx.write(type, id ?? randomUUID(), copy, 'POST');
+    return { ...resourceResult(201, stored, ctx.baseUrl), resource: copy, json: stored.json };
+  });
+}

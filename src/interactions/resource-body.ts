@@ -1,0 +1,22 @@
+/** Checks of a request body that must be a resource of the URL's type, and validation before a write. */
+import { badRequest, unprocessable } from '../fhir/errors.js';
+import type { Resource } from '../fhir/types.js';
+import { isRecord } from '../fhir/types.js';
+import { validateResource } from '../validation/validate.js';
+
+export function requireResourceBody(body: unknown, type: string): Resource {
+  if (!isRecord(body)) throw badRequest('The request body must be a FHIR resource (a JSON object)');
+  if (body.resourceType !== type) {
+    throw badRequest(
+      `The body's resourceType '${String(body.resourceType)}' does not match the URL's type '${type}'`,
+      'resourceType',
+    );
+  }
+  return body as Resource;
+}
+
+/** 422 with every error the validator finds; warnings do not block the write. */
+export function validateForWrite(resource: Resource): void {
+  const issues = validateResource(resource);
+  if (issues.some((i) => i.severity === 'error' || i.severity === 'fatal')) throw unprocessable(issues);
+}

@@ -1,0 +1,178 @@
+/**
+ * The SQLite adapter (better-sqlite3, WAL). One writer connection, serialised by an async mutex so that
+ * a transaction's awaits never interleave with another's writes; a separate reader connection serves
+ * reads outside transactions, so they never observe uncommitted writes (WAL gives readers a snapshot).
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Resource } from '../../fhir/types.js';
+import type {
+  Criteria,
+  HistoryPage,
+  HistoryQuery,
+  IndexExtractor,
+  ResourceStore,
+  StoreReader,
+  StoreTransaction,
+  StoredVersion,
+  WriteMethod,
+} from '../store.js';
+import { compileQuery, queryBuilder } from '../sql/builder.js';
+import { findIdsQuery, historyCountQuery, historyPageQuery } from '../sql/queries.js';
+import { migrate } from './migrations.js';
+import { prepareReads, prepareWrites, type VersionRow } from './statements.js';
+import { Mutex } from './mutex.js';
+import { LastUpdatedClock } from '../clock.js';
+
+export interface SqliteOptions {
+  /** File path, or ':memory:'. */
+  filename: string;
+  /** PRAGMA synchronous: FULL (default) makes every acknowledged commit survive power loss, not only a crash. */
+  synchronous?: 'FULL' | 'NORMAL';
+  extractor: IndexExtractor;
+}
+
+const qb = queryBuilder('sqlite');
+
+function toStored(row: VersionRow): StoredVersion {
+  return {
+    type: row.type,
+    id: row.id,
+    versionId: row.version,
+    lastUpdated: row.last_updated,
+    method: row.method as WriteMethod,
+    deleted: row.deleted === 1,
+    json: row.content ?? undefined,
+  };
+}
+
+function open(filename: string, synchronous: string, readonly = false): Database.Database {
+  const db = new Database(filename, { readonly });
+  if (!readonly) db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  return db;
+}
+
+/** Reads on one connection; shared by the store (reader connection) and transactions (writer). */
+class SqliteReader implements StoreReader {
+  protected readonly reads;
+  constructor(protected readonly db: Database.Database) {
+    this.reads = prepareReads(db);
+  }
+
+  async read(type: string, id: string) {
+    const row = this.reads.current.get(type, id) as VersionRow | undefined;
+    return row && toStored(row);
+  }
+
+  async vread(type: string, id: string, versionId: number) {
+    const row = this.reads.version.get(type, id, versionId) as VersionRow | undefined;
+    return row && toStored(row);
+  }
+
+  async history(q: HistoryQuery): Promise<HistoryPage> {
+    const page = compileQuery(historyPageQuery(qb, q));
+    const rows = this.db.prepare(page.sql).all(...page.parameters) as VersionRow[];
+    const count = compileQuery(historyCountQuery(qb, q));
+    const total = (this.db.prepare(count.sql).get(...count.parameters) as { n: number }).n;
+    const more = rows.length > q.count;
+    const versions = rows.slice(0, q.count).map(toStored);
+    return { versions, total, next: more ? rows[q.count - 1].seq : undefined };
+  }
+
+  async findIds(criteria: Criteria, limit: number) {
+    const c = compileQuery(findIdsQuery(qb, criteria, limit));
+    return this.db.prepare(c.sql).pluck().all(...c.parameters) as string[];
+  }
+}
+
+class SqliteTransaction extends SqliteReader implements StoreTransaction {
+  private readonly writes;
+  constructor(
+    db: Database.Database,
+    private readonly extractor: IndexExtractor,
+    private readonly clock: LastUpdatedClock,
+  ) {
+    super(db);
+    this.writes = prepareWrites(db);
+  }
+
+  async write(type: string, id: string, resource: Resource | null, method: WriteMethod): Promise<StoredVersion> {
+    const current = this.reads.currentVersion.get(type, id) as number | undefined;
+    const versionId = (current ?? 0) + 1;
+    const lastUpdated = this.clock.now();
+    let json: string | undefined;
+    if (resource) {
+      resource.id = id;
+      resource.meta = { ...resource.meta, versionId: String(versionId), lastUpdated };
+      // resourceType, id and meta lead, as in the spec's examples.
+      const { resourceType, id: _id, meta, ...rest } = resource;
+      json = JSON.stringify({ resourceType, id, meta, ...rest });
+    }
+    const deleted = resource ? 0 : 1;
+    const { lastInsertRowid } = this.writes.insertVersion.run(type, id, versionId, lastUpdated, method, deleted, json ?? null);
+    this.writes.upsertCurrent.run(type, id, versionId, lastInsertRowid, deleted);
+    if (current !== undefined) this.writes.deleteTokens.run(type, id);
+    if (resource) {
+      for (const t of this.extractor(resource).tokens) this.writes.insertToken.run(type, id, t.param, t.system, t.code);
+    }
+    return { type, id, versionId, lastUpdated, method, deleted: !resource, json };
+  }
+}
+
+export class SqliteStore extends SqliteReader implements ResourceStore {
+  private readonly writer: Database.Database;
+  private readonly tx: SqliteTransaction;
+  private readonly mutex = new Mutex();
+  private readonly begin;
+  private readonly commit;
+  private readonly rollback;
+
+  static open(options: SqliteOptions): SqliteStore {
+    const memory = options.filename === ':memory:';
+    if (!memory) mkdirSync(dirname(options.filename), { recursive: true });
+    const sync = options.synchronous ?? 'FULL';
+    const writer = open(options.filename, sync);
+    migrate(writer);
+    // An in-memory database exists only on its connection, so reads share the writer there.
+    const reader = memory ? writer : open(options.filename, sync, true);
+    return new SqliteStore(writer, reader, options.extractor);
+  }
+
+  private constructor(writer: Database.Database, reader: Database.Database, extractor: IndexExtractor) {
+    super(reader);
+    this.writer = writer;
+    this.tx = new SqliteTransaction(writer, extractor, new LastUpdatedClock());
+    this.begin = writer.prepare('BEGIN IMMEDIATE');
+    this.commit = writer.prepare('COMMIT');
+    this.rollback = writer.prepare('ROLLBACK');
+  }
+
+  async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      this.begin.run();
+      try {
+        const result = await fn(this.tx);
+        this.commit.run();
+        return result;
+      } catch (err) {
+        if (this.writer.inTransaction) this.rollback.run();
+        throw err;
+      }
+    });
+  }
+
+  async ping() {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close() {
+    await this.mutex.run(async () => {
+      if (this.db !== this.writer) this.db.close();
+      this.writer.close();
+    });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The prepared statements of the SQLite adapter, prepared once per connection. Values are always
+ * bound parameters, never concatenated into SQL.
+ */
+import type Database from 'better-sqlite3';
+
+export interface VersionRow {
+  seq: number;
+  type: string;
+  id: string;
+  version: number;
+  last_updated: string;
+  method: string;
+  deleted: number;
+  content: string | null;
+}
+
+const VERSION_COLUMNS = 'v.seq, v.type, v.id, v.version, v.last_updated, v.method, v.deleted, v.content';
+
+export function prepareReads(db: Database.Database) {
+  return {
+    current: db.prepare(
+      `SELECT ${VERSION_COLUMNS} FROM resource r JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?`,
+    ),
+    version: db.prepare(`SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? AND v.version = ?`),
+    currentVersion: db.prepare(`SELECT version FROM resource WHERE type = ? AND id = ?`).pluck(),
+  };
+}
+
+export function prepareWrites(db: Database.Database) {
+  return {
+    insertVersion: db.prepare(
+      `INSERT INTO resource_version (type, id, version, last_updated, method, deleted, content) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    upsertCurrent: db.prepare(
+      `INSERT INTO resource (type, id, version, seq, deleted) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, seq = excluded.seq, deleted = excluded.deleted`,
+    ),
+    deleteTokens: db.prepare(`DELETE FROM token_index WHERE type = ? AND id = ?`),
+    insertToken: db.prepare(`INSERT INTO token_index (type, id, param, system, code) VALUES (?, ?, ?, ?, ?)`),
+  };
+}
