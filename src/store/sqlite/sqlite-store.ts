@@ -80,7 +80,8 @@ class SqliteReader implements StoreReader {
     const total = (this.db.prepare(count.sql).get(...count.parameters) as { n: number }).n;
     const more = rows.length > q.count;
     const versions = rows.slice(0, q.count).map(toStored);
-    return { versions, total, next: more ? rows[q.count - 1].seq : undefined };
+    // _count=0 asks for the total only (search.html#count): no entries, no next page.
+    return { versions, total, next: more && q.count > 0 ? rows[q.count - 1].seq : undefined };
   }
 
   async findIds(criteria: Criteria, limit: number) {

@@ -1,0 +1,123 @@
+/** The SQLite adapter against the store contract: versions, tombstones, history, atomicity, migrations. */
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { extractIdentifierTokens } from '../../src/search/identifier-extractor.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { ResourceStore } from '../../src/store/store.js';
+
+const stores: ResourceStore[] = [];
+function fileStore(filename = join(mkdtempSync(join(tmpdir(), 'qiao-store-')), 'q.db')) {
+  const s = SqliteStore.open({ filename, extractor: extractIdentifierTokens });
+  stores.push(s);
+  return { store: s, filename };
+}
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close().catch(() => undefined);
+});
+
+describe('SqliteStore', () => {
+  it('writes a new version on every write and keeps history, with server-managed meta', async () => {
+    const { store } = fileStore();
+    await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient', meta: { versionId: '99' } }, 'PUT'));
+    await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient', gender: 'male' }, 'PUT'));
+    const current = await store.read('Patient', 'a');
+    expect(current?.versionId).toBe(2);
+    const parsed = JSON.parse(current!.json!);
+    expect(parsed.meta.versionId).toBe('2');
+    expect(parsed.meta.lastUpdated).toBe(current!.lastUpdated);
+    expect(Object.keys(parsed).slice(0, 3)).toEqual(['resourceType', 'id', 'meta']);
+    const v1 = await store.vread('Patient', 'a', 1);
+    expect(JSON.parse(v1!.json!).meta.versionId).toBe('1');
+  });
+
+  it('deletes as a versioned tombstone that history keeps', async () => {
+    const { store } = fileStore();
+    await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient' }, 'PUT'));
+    await store.transaction((tx) => tx.write('Patient', 'a', null, 'DELETE'));
+    const current = await store.read('Patient', 'a');
+    expect(current).toMatchObject({ versionId: 2, deleted: true, method: 'DELETE' });
+    expect(current!.json).toBeUndefined();
+    const page = await store.history({ type: 'Patient', id: 'a', count: 10 });
+    expect(page.versions.map((v) => [v.versionId, v.deleted])).toEqual([[2, true], [1, false]]);
+    expect(await store.findIds({ type: 'Patient', ids: ['a'] }, 10)).toEqual([]);
+  });
+
+  it('rolls back every write of a failed transaction', async () => {
+    const { store } = fileStore();
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.write('Patient', 'a', { resourceType: 'Patient', identifier: [{ system: 's', value: 'v' }] }, 'POST');
+        await tx.write('Patient', 'b', { resourceType: 'Patient' }, 'POST');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.read('Patient', 'a')).toBeUndefined();
+    expect(await store.read('Patient', 'b')).toBeUndefined();
+    expect(await store.findIds({ type: 'Patient', tokens: [{ param: 'identifier', system: 's', code: 'v' }] }, 10)).toEqual([]);
+    expect((await store.history({ count: 10 })).total).toBe(0);
+  });
+
+  it('serialises concurrent transactions so none sees another half-done', async () => {
+    const { store } = fileStore();
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        store.transaction(async (tx) => {
+          const cur = await tx.read('Basic', 'counter');
+          await new Promise((r) => setTimeout(r, 1));
+          await tx.write('Basic', 'counter', { resourceType: 'Basic', code: { text: String(cur ? cur.versionId + 1 : 1) } }, 'PUT');
+        }),
+      ),
+    );
+    const cur = await store.read('Basic', 'counter');
+    expect(cur?.versionId).toBe(20);
+    expect(JSON.parse(cur!.json!).code.text).toBe('20');
+  });
+
+  it('pages history newest first with a cursor that stays valid while writes continue', async () => {
+    const { store } = fileStore();
+    for (let i = 0; i < 7; i++) await store.transaction((tx) => tx.write('Patient', `p${i}`, { resourceType: 'Patient' }, 'POST'));
+    const first = await store.history({ count: 3 });
+    expect(first.versions.map((v) => v.id)).toEqual(['p6', 'p5', 'p4']);
+    await store.transaction((tx) => tx.write('Patient', 'late', { resourceType: 'Patient' }, 'POST'));
+    const second = await store.history({ count: 3, cursor: first.next });
+    expect(second.versions.map((v) => v.id)).toEqual(['p3', 'p2', 'p1']);
+    const third = await store.history({ count: 3, cursor: second.next });
+    expect(third.versions.map((v) => v.id)).toEqual(['p0']);
+    expect(third.next).toBeUndefined();
+  });
+
+  it('filters history by _since and finds by identifier tokens', async () => {
+    const { store } = fileStore();
+    await store.transaction((tx) => tx.write('Patient', 'old', { resourceType: 'Patient' }, 'POST'));
+    const since = new Date(Date.now() + 5).toISOString();
+    await new Promise((r) => setTimeout(r, 10));
+    await store.transaction((tx) =>
+      tx.write('Patient', 'new', { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: '7' }] }, 'POST'),
+    );
+    const page = await store.history({ since, count: 10 });
+    expect(page.versions.map((v) => v.id)).toEqual(['new']);
+    expect(await store.findIds({ type: 'Patient', tokens: [{ param: 'identifier', system: 'urn:mrn', code: '7' }] }, 5)).toEqual(['new']);
+    expect(await store.findIds({ type: 'Patient', tokens: [{ param: 'identifier', code: '7' }] }, 5)).toEqual(['new']);
+    expect(await store.findIds({ type: 'Patient', tokens: [{ param: 'identifier', system: 'other', code: '7' }] }, 5)).toEqual([]);
+  });
+
+  it('keeps committed data across reopening the file', async () => {
+    const { store, filename } = fileStore();
+    await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient' }, 'PUT'));
+    await store.close();
+    const reopened = fileStore(filename).store;
+    expect((await reopened.read('Patient', 'a'))?.versionId).toBe(1);
+  });
+
+  it('refuses a database whose schema is newer than this code', async () => {
+    const { store, filename } = fileStore();
+    await store.close();
+    const raw = new Database(filename);
+    raw.prepare(`INSERT INTO schema_migrations (version, description, applied_at) VALUES (999, 'future', 'now')`).run();
+    raw.close();
+    expect(() => SqliteStore.open({ filename, extractor: extractIdentifierTokens })).toThrow(/newer than this Qiao understands/);
+  });
+});
