@@ -50,7 +50,9 @@ export function createApp(options: AppOptions): express.Express {
   app.use(FHIR_PATH, async (req: Request, res: Response, next: NextFunction) => {
     let mediaType = 'application/fhir+json';
     try {
-      mediaType = responseType(req.query._format as string | undefined, req.headers.accept);
+      const format = req.query._format;
+      // A repeated _format arrives as an array; the first one counts.
+      mediaType = responseType(Array.isArray(format) ? String(format[0]) : (format as string | undefined), req.headers.accept);
       const fhirReq = toFhirRequest(req);
       const baseUrl = options.baseUrl ?? `${req.protocol}://${req.get('host')}${FHIR_PATH}`;
       const ctx: InteractionContext = {

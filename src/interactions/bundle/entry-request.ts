@@ -8,6 +8,7 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function entryRequest(entry: BundleEntry, index: number, baseUrl: string): FhirRequest {
   const where = `Bundle.entry[${index}].request`;
+  if (!isRecord(entry)) throw badRequest(`Entry ${index} is not an object`, `Bundle.entry[${index}]`);
   const request = entry.request;
   if (!isRecord(request)) throw badRequest(`Entry ${index} has no request`, where);
   if (typeof request.method !== 'string' || !METHODS.has(request.method)) {
@@ -17,17 +18,31 @@ export function entryRequest(entry: BundleEntry, index: number, baseUrl: string)
   const { path, query } = parseRelativeUrl(request.url, baseUrl, `${where}.url`);
   const method = request.method as FhirRequest['method'];
   const req: FhirRequest = { method, path, query, headers: {} };
-  if (request.ifMatch) req.headers.ifMatch = request.ifMatch;
-  if (request.ifNoneMatch) req.headers.ifNoneMatch = request.ifNoneMatch;
-  if (request.ifModifiedSince) req.headers.ifModifiedSince = request.ifModifiedSince;
-  if (request.ifNoneExist) req.headers.ifNoneExist = request.ifNoneExist;
+  for (const name of ['ifMatch', 'ifNoneMatch', 'ifModifiedSince', 'ifNoneExist'] as const) {
+    const value: unknown = request[name];
+    if (value === undefined || value === '') continue;
+    if (typeof value !== 'string') throw badRequest(`Entry ${index} has a request.${name} that is not a string`, `${where}.${name}`);
+    req.headers[name] = value;
+  }
   if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-    if (entry.resource === undefined) throw badRequest(`Entry ${index} (${method}) has no resource`, `Bundle.entry[${index}].resource`);
+    if (!isRecord(entry.resource)) throw badRequest(`Entry ${index} (${method}) has no resource`, `Bundle.entry[${index}].resource`);
     req.body = entry.resource;
     // A PATCH entry carries either a Binary with a JSON Patch or a Parameters resource (FHIRPath Patch).
     req.headers.contentType = patchContentType(entry);
+    if (req.headers.contentType === 'application/json-patch+json') req.body = binaryJson(entry.resource as { data?: unknown }, index);
   }
   return req;
+}
+
+/** The JSON Patch document a PATCH entry's Binary carries base64-encoded in Binary.data (http.html#patch). */
+function binaryJson(binary: { data?: unknown }, index: number): unknown {
+  const expression = `Bundle.entry[${index}].resource.data`;
+  if (typeof binary.data !== 'string') throw badRequest(`Entry ${index} (PATCH) has a Binary without data`, expression);
+  try {
+    return JSON.parse(Buffer.from(binary.data, 'base64').toString('utf8'));
+  } catch {
+    throw badRequest(`Entry ${index} (PATCH): Binary.data is not base64-encoded JSON`, expression);
+  }
 }
 
 function patchContentType(entry: BundleEntry): string {

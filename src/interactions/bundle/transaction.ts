@@ -74,7 +74,8 @@ async function assignIdentities(planned: Planned[], entries: BundleEntry[], tx: 
   const map: ReferenceMap = new Map();
   for (const p of planned) {
     const { req } = p;
-    const fullUrl = entries[p.index].fullUrl;
+    const fullUrl: unknown = entries[p.index].fullUrl;
+    if (fullUrl !== undefined && typeof fullUrl !== 'string') throw badRequest(`Entry ${p.index} has a fullUrl that is not a string`, `Bundle.entry[${p.index}].fullUrl`);
     let target: string | undefined;
     if (req.method === 'POST' && req.path.length === 1) {
       const type = req.path[0];
