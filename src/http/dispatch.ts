@@ -34,7 +34,8 @@ export async function dispatch(req: FhirRequest, ctx: InteractionContext): Promi
     allowed.push(route.method);
   }
   if (allowed.length) {
-    if (params0IsUnknownType(path[0])) throw notFound(`Unknown resource type '${path[0]}'`);
+    // Only a route binding :type can make path[0] a type; `_history` at the base is not one.
+    if (!path[0].startsWith('_') && params0IsUnknownType(path[0])) throw notFound(`Unknown resource type '${path[0]}'`);
     throw methodNotAllowed(`${method} is not allowed on ${path.join('/')}`, allowed);
   }
   throw notFound(`No FHIR endpoint at /${path.join('/').slice(0, 200)}`);

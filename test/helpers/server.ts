@@ -1,0 +1,53 @@
+/** Shared helpers for the HTTP and end-to-end suites: an in-process server on an ephemeral port, and OperationOutcome checks. */
+import { expect } from 'vitest';
+import { startServer, type RunningServer } from '../../src/main.js';
+import type { ServeConfig } from '../../src/config.js';
+
+export const FHIR_JSON = 'application/fhir+json';
+
+/** Starts Qiao on 127.0.0.1, an ephemeral port and an in-memory SQLite database, with logging off. */
+export function startTestServer(options: Partial<ServeConfig> = {}): Promise<RunningServer> {
+  return startServer({ port: 0, host: '127.0.0.1', db: 'sqlite::memory:', logLevel: 'silent', ...options });
+}
+
+export interface IssueExpectation {
+  severity?: string;
+  code?: string;
+  /** Something the diagnostics must mention. */
+  diagnostics?: RegExp;
+  /** An expression the issue must carry. */
+  expression?: string;
+}
+
+interface Issue {
+  severity?: string;
+  code?: string;
+  diagnostics?: string;
+  expression?: string[];
+}
+
+/** Asserts the body is an OperationOutcome with an issue matching every given field; returns that issue. */
+export function expectOutcome(body: unknown, want: IssueExpectation = {}): Issue {
+  expect(body).toMatchObject({ resourceType: 'OperationOutcome' });
+  const issues = (body as { issue?: Issue[] }).issue ?? [];
+  expect(issues.length).toBeGreaterThan(0);
+  const severity = want.severity ?? 'error';
+  const match = issues.find(
+    (i) =>
+      i.severity === severity &&
+      (want.code === undefined || i.code === want.code) &&
+      (want.diagnostics === undefined || want.diagnostics.test(i.diagnostics ?? '')) &&
+      (want.expression === undefined || (i.expression ?? []).includes(want.expression)),
+  );
+  expect(match, `no issue matching ${JSON.stringify({ ...want, severity, diagnostics: want.diagnostics?.source })} in ${JSON.stringify(issues)}`).toBeDefined();
+  return match!;
+}
+
+/** Asserts a response body is never a stack trace or an internal error leak. */
+export function expectNoStackTrace(text: string): void {
+  expect(text).not.toMatch(/\n\s+at\s|at .*\.(ts|js):\d+|node_modules/);
+}
+
+export function patient(family = 'Li', extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { resourceType: 'Patient', name: [{ family }], ...extra };
+}
