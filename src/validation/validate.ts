@@ -1,22 +1,97 @@
 /**
- * Contract of the validator (owned by the validation work; this placeholder only checks the basics
- * so the server runs while the StructureDefinition-driven validator is built).
+ * Contract of the validator: `validateResource` is what the rest of the server calls (on every write
+ * and by `$validate`). Validation is driven by StructureDefinitions: the base type's, those the
+ * resource claims in `meta.profile` and those the caller names. For each SD:
+ * - structure (unknown elements, types, primitive formats, cardinality, choice types, fixed and
+ *   pattern values) through the ajv validator generated from its snapshot (structure.ts);
+ * - invariants, required bindings and nested resources through the walker (walk.ts).
+ * All issues are reported at once, with FHIRPath-style locations.
  */
 import type { OperationOutcomeIssue } from '../fhir/types.js';
 import { isRecord } from '../fhir/types.js';
 import { issue } from '../fhir/errors.js';
 import { definitions } from '../fhir/definitions.js';
+import { typeModel } from './model.js';
+import { structureValidator } from './structure.js';
+import { structureIssues } from './structure-issues.js';
+import { walkElement, type WalkContext } from './walk.js';
+import { checkDomainResource } from './native.js';
 
 export interface ValidateOptions {
   /** Profiles (canonical URLs) to validate against besides the base type and meta.profile. */
   profiles?: string[];
 }
 
-/** Validates a resource; returns every issue found (errors, warnings, information), never throws for bad input. */
-export function validateResource(resource: unknown, _options: ValidateOptions = {}): OperationOutcomeIssue[] {
-  if (!isRecord(resource)) return [issue('error', 'structure', 'A resource must be a JSON object')];
+const CORE = 'http://hl7.org/fhir/StructureDefinition/';
+const DOMAIN_RESOURCE = CORE + 'DomainResource';
+
+type Obj = Record<string, unknown>;
+
+function validateTyped(resource: unknown, path: string | undefined, issues: OperationOutcomeIssue[], extraProfiles: string[], containedIn?: Obj): void {
+  if (!isRecord(resource)) {
+    issues.push(issue('error', 'structure', 'A resource must be a JSON object', path));
+    return;
+  }
   const type = resource.resourceType;
-  if (typeof type !== 'string' || !definitions().isResourceType(type))
-    return [issue('error', 'structure', `Unknown resourceType '${String(type)}'`, 'resourceType')];
-  return [];
+  if (typeof type !== 'string' || !definitions().isResourceType(type)) {
+    issues.push(issue('error', 'structure', `Unknown resourceType '${String(type)}'`, path ? `${path}.resourceType` : 'resourceType'));
+    return;
+  }
+  const at = path ?? type;
+  const model = typeModel(type);
+  const validator = structureValidator(type);
+  if (!model || !validator) {
+    issues.push(issue('error', 'not-supported', `No StructureDefinition for resource type '${type}'`, at));
+    return;
+  }
+  if (!validator(resource)) structureIssues(validator.errors, at, issues);
+  const ctx: WalkContext = {
+    issues,
+    env: { resource, rootResource: containedIn ?? resource },
+    warnings: true,
+    nested: (r, p, container) => validateTyped(r, p, issues, [], container),
+  };
+  walkElement(ctx, model, model.root, type, resource, at);
+  if (model.sd.baseDefinition === DOMAIN_RESOURCE) checkDomainResource(resource, at, issues, containedIn !== undefined);
+
+  const meta = resource.meta;
+  const claimed = isRecord(meta) && Array.isArray(meta.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];
+  for (const url of new Set([...claimed, ...extraProfiles])) {
+    const canonical = url.split('|')[0];
+    if (canonical === CORE + type) continue;
+    const profile = typeModel(canonical);
+    if (!profile) {
+      issues.push(issue('warning', 'not-found', `Profile '${url}' is unknown to this server; not validated against it`, `${at}.meta.profile`));
+      continue;
+    }
+    if (profile.type !== type) {
+      issues.push(issue('error', 'invalid', `Profile '${url}' is for type '${profile.type}', not '${type}'`, at));
+      continue;
+    }
+    const pv = structureValidator(canonical);
+    if (pv && !pv(resource)) structureIssues(pv.errors, at, issues);
+    walkElement({ ...ctx, base: model }, profile, profile.root, type, resource, at);
+  }
+}
+
+function dedupe(issues: OperationOutcomeIssue[]): OperationOutcomeIssue[] {
+  if (issues.length < 2) return issues;
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${i.severity}|${i.code}|${i.diagnostics ?? ''}|${(i.expression ?? []).join(',')}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Validates a resource; returns every issue found (errors, warnings, information), never throws for bad input. */
+export function validateResource(resource: unknown, options: ValidateOptions = {}): OperationOutcomeIssue[] {
+  const issues: OperationOutcomeIssue[] = [];
+  try {
+    validateTyped(resource, undefined, issues, options.profiles ?? []);
+  } catch (e) {
+    issues.push(issue('error', 'exception', `Validation failed unexpectedly: ${(e as Error).message}`));
+  }
+  return dedupe(issues);
 }

@@ -1,0 +1,134 @@
+/**
+ * A tiny native compiler for the most common shape of FHIR invariants, so that ingest does not pay
+ * fhirpath.js's ~10 µs per evaluation for them: boolean combinations (`and`, `or`, `implies`,
+ * parentheses, `.not()`) of `path.empty()` / `path.exists()` / `path.hasValue()` where `path` is a
+ * dotted list of plain element names (e.g. `dataAbsentReason.empty() or value.empty()`,
+ * `code.empty() or system.exists()`). Anything else returns undefined and goes to fhirpath.js.
+ *
+ * Element names are matched on the JSON: `name`, `_name` (a primitive with only extensions exists),
+ * and, when the model says `name` is a choice element, every `nameXxx` variant.
+ */
+type Node = Record<string, unknown>;
+export type FastPredicate = (focus: Node) => boolean;
+
+const TOKEN = /\s*(\(|\)|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\.(?:empty|exists|hasValue)\(\)|\.not\(\)|and\b|or\b|implies\b)/y;
+
+function collect(focus: unknown[], name: string, choice: boolean): unknown[] {
+  const out: unknown[] = [];
+  for (const f of focus) {
+    if (typeof f !== 'object' || f === null) continue;
+    const o = f as Node;
+    const push = (v: unknown) => {
+      if (v === undefined || v === null) return;
+      if (Array.isArray(v)) {
+        for (const x of v) if (x !== null) out.push(x);
+      } else out.push(v);
+    };
+    if (choice) {
+      for (const k in o) {
+        const s = k.startsWith('_') ? k.slice(1) : k;
+        if (s.length > name.length && s.startsWith(name) && s.charCodeAt(name.length) < 91 && s.charCodeAt(name.length) > 64) push(o[k]);
+      }
+    } else {
+      push(o[name]);
+      push(o['_' + name]);
+    }
+  }
+  return out;
+}
+
+function hasValue(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/**
+ * Compiles the expression if it has the supported shape. `isChoice(path)` tells, for a dotted path
+ * relative to the focus, whether its last name is a choice element (`value` of `value[x]`).
+ */
+export function compileFast(expression: string, isChoice: (relPath: string[]) => boolean | undefined): FastPredicate | undefined {
+  const tokens: string[] = [];
+  TOKEN.lastIndex = 0;
+  let pos = 0;
+  const src = expression.trim();
+  while (pos < src.length) {
+    TOKEN.lastIndex = pos;
+    const m = TOKEN.exec(src);
+    if (!m) return undefined;
+    tokens.push(m[1]);
+    pos = TOKEN.lastIndex;
+    while (pos < src.length && /\s/.test(src[pos])) pos++;
+  }
+  let i = 0;
+  // eslint-disable-next-line prefer-const
+  let parseImplies: () => FastPredicate | undefined;
+  const parsePrimary = (): FastPredicate | undefined => {
+    const t = tokens[i++];
+    let p: FastPredicate | undefined;
+    if (t === '(') {
+      p = parseImplies();
+      if (tokens[i++] !== ')') return undefined;
+    } else if (t && /\.(empty|exists|hasValue)\(\)$/.test(t)) {
+      const dot = t.lastIndexOf('.');
+      const fn = t.slice(dot + 1, -2);
+      const names = t.slice(0, dot).split('.');
+      const choices: boolean[] = [];
+      for (let k = 0; k < names.length; k++) {
+        const c = isChoice(names.slice(0, k + 1));
+        if (c === undefined) return undefined; // unknown element: leave it to fhirpath.js
+        choices.push(c);
+      }
+      const values = (focus: Node) => {
+        let cur: unknown[] = [focus];
+        for (let k = 0; k < names.length; k++) cur = collect(cur, names[k], choices[k]);
+        return cur;
+      };
+      if (fn === 'empty') p = (f) => values(f).length === 0;
+      else if (fn === 'exists') p = (f) => values(f).length > 0;
+      else p = (f) => {
+        const v = values(f);
+        return v.length === 1 && hasValue(v[0]);
+      };
+    } else return undefined;
+    while (p && tokens[i] === '.not()') {
+      i++;
+      const q = p;
+      p = (f) => !q(f);
+    }
+    return p;
+  };
+  const parseAnd = (): FastPredicate | undefined => {
+    let l = parsePrimary();
+    while (l && tokens[i] === 'and') {
+      i++;
+      const r = parsePrimary();
+      if (!r) return undefined;
+      const a = l;
+      l = (f) => a(f) && r(f);
+    }
+    return l;
+  };
+  const parseOr = (): FastPredicate | undefined => {
+    let l = parseAnd();
+    while (l && tokens[i] === 'or') {
+      i++;
+      const r = parseAnd();
+      if (!r) return undefined;
+      const a = l;
+      l = (f) => a(f) || r(f);
+    }
+    return l;
+  };
+  parseImplies = (): FastPredicate | undefined => {
+    let l = parseOr();
+    while (l && tokens[i] === 'implies') {
+      i++;
+      const r = parseOr();
+      if (!r) return undefined;
+      const a = l;
+      l = (f) => !a(f) || r(f);
+    }
+    return l;
+  };
+  const p = parseImplies();
+  return p && i === tokens.length ? p : undefined;
+}

@@ -1,0 +1,81 @@
+/**
+ * Custom ajv keywords for the FHIR rules plain JSON Schema cannot express compactly:
+ * - `fhirRequired: string[][]`: each group (an element's JSON names: `x`, `_x`, choice variants)
+ *   needs at least one present (min cardinality ≥ 1);
+ * - `fhirChoice: string[][]`: at most one variant of a choice element (`value[x]`) present;
+ * - `fhirFixed` / `fhirPattern`: ElementDefinition.fixed[x] (exact) and pattern[x] (partial) values.
+ * - `fhirType`: annotation only (names the FHIR primitive type, for error messages).
+ */
+import type { Ajv, ErrorObject } from 'ajv';
+import { isRecord } from '../fhir/types.js';
+
+type Err = Partial<ErrorObject>;
+
+/** Deep equality of JSON values. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (isRecord(a) && isRecord(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => jsonEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** Whether `value` matches the pattern: every property of the pattern is present with a matching value; arrays: each pattern item matches some item. */
+export function matchesPattern(value: unknown, pattern: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    if (!Array.isArray(value)) return false;
+    return pattern.every((p) => value.some((v) => matchesPattern(v, p)));
+  }
+  if (isRecord(pattern)) {
+    if (!isRecord(value)) return false;
+    return Object.keys(pattern).every((k) => matchesPattern(value[k], pattern[k]));
+  }
+  return value === pattern;
+}
+
+export function addFhirKeywords(ajv: Ajv): void {
+  ajv.addKeyword({ keyword: 'fhirType', schemaType: 'string' });
+
+  const required = (groups: string[][], data: Record<string, unknown>): boolean => {
+    let errors: Err[] | undefined;
+    for (const g of groups) {
+      if (g.some((n) => data[n] !== undefined)) continue;
+      (errors ??= []).push({ keyword: 'fhirRequired', params: { missing: g[0] }, message: `missing required element '${g[0]}'` });
+    }
+    (required as unknown as { errors?: Err[] }).errors = errors;
+    return !errors;
+  };
+  ajv.addKeyword({ keyword: 'fhirRequired', type: 'object', schemaType: 'array', errors: true, validate: required });
+
+  const choice = (groups: string[][], data: Record<string, unknown>): boolean => {
+    let errors: Err[] | undefined;
+    for (const g of groups) {
+      const present = g.filter((n) => !n.startsWith('_') && (data[n] !== undefined || data['_' + n] !== undefined));
+      if (present.length > 1)
+        (errors ??= []).push({ keyword: 'fhirChoice', params: { present }, message: `only one of ${present.join(', ')} is allowed` });
+    }
+    (choice as unknown as { errors?: Err[] }).errors = errors;
+    return !errors;
+  };
+  ajv.addKeyword({ keyword: 'fhirChoice', type: 'object', schemaType: 'array', errors: true, validate: choice });
+
+  const fixed = (expected: unknown, data: unknown): boolean => {
+    const ok = data === null || jsonEqual(data, expected);
+    (fixed as unknown as { errors?: Err[] }).errors = ok
+      ? undefined
+      : [{ keyword: 'fhirFixed', params: { expected }, message: `value must be exactly ${JSON.stringify(expected)}` }];
+    return ok;
+  };
+  ajv.addKeyword({ keyword: 'fhirFixed', errors: true, validate: fixed });
+
+  const pattern = (expected: unknown, data: unknown): boolean => {
+    const ok = data === null || matchesPattern(data, expected);
+    (pattern as unknown as { errors?: Err[] }).errors = ok
+      ? undefined
+      : [{ keyword: 'fhirPattern', params: { expected }, message: `value must match the pattern ${JSON.stringify(expected)}` }];
+    return ok;
+  };
+  ajv.addKeyword({ keyword: 'fhirPattern', errors: true, validate: pattern });
+}
