@@ -1,7 +1,7 @@
 /**
  * transaction (http.html#transaction): every entry in one database transaction, all or nothing.
- * Order per spec: DELETE, POST, PUT/PATCH, GET/HEAD. New ids are assigned (and conditional creates
- * resolved) before any write, so that every reference to a fullUrl can be rewritten first.
+ * Order per spec: DELETE, POST, PUT/PATCH, GET/HEAD. After the DELETEs, new ids are assigned (and
+ * conditional creates resolved) before any other write, so that every reference to a fullUrl can be rewritten first.
  */
 import { randomUUID } from 'node:crypto';
 import { badRequest, preconditionFailed } from '../../fhir/errors.js';
@@ -31,6 +31,16 @@ export async function transaction(bundle: Bundle, ctx: InteractionContext, prefe
   const results = await ctx.write(async (tx) => {
     const inner: InteractionContext = { ...ctx, reader: tx, inTransaction: true, write: (fn) => fn(tx) };
     const planned = entries.map((e, i) => ({ index: i, req: entryRequest(e, i, ctx.baseUrl) }) as Planned);
+    const out: FhirResult[] = new Array(entries.length);
+    // DELETEs come first, so that conditional creates and conditional references below see their effect.
+    for (const p of planned) {
+      if (p.req.method !== 'DELETE') continue;
+      try {
+        out[p.index] = await runEntry(p, inner, tx);
+      } catch (err) {
+        throw atEntry(err, p.index);
+      }
+    }
     const map = await assignIdentities(planned, entries, tx, ctx.baseUrl);
     checkOverlaps(planned, map);
     for (const p of planned) {
@@ -42,8 +52,8 @@ export async function transaction(bundle: Bundle, ctx: InteractionContext, prefe
         }
       }
     }
-    const out: FhirResult[] = new Array(entries.length);
     for (const p of [...planned].sort((a, b) => ORDER[a.req.method] - ORDER[b.req.method] || a.index - b.index)) {
+      if (p.req.method === 'DELETE') continue;
       try {
         out[p.index] = await runEntry(p, inner, tx);
       } catch (err) {
