@@ -23,7 +23,24 @@ export const NATIVE = new Set(['ele-1', 'ext-1', 'dom-2', 'dom-3', 'dom-4', 'dom
  * Invariants whose R4 (4.0.1) expression is known broken, with the reason. These are the ones
  * published with errors (fixed in later technical corrections / R4B / R5) that reject valid content.
  */
-export const BROKEN: Record<string, string> = {};
+export const BROKEN: Record<string, string> = {
+  'que-7':
+    "`answer is Boolean` names the FHIRPath System type; a FHIR `boolean` answer is `FHIR.boolean`, so it is false for every valid item (later versions: `answer is boolean`)",
+  'eld-16': 'its regex (`\\-`, `\\@` escapes) is invalid under the unicode flag fhirpath.js compiles `matches()` with',
+  'eld-19': 'its regex (`\\\'`, `\\.` escapes in a class) is invalid under the unicode flag fhirpath.js compiles `matches()` with',
+  'eld-20': 'its regex (`(\\[x])` lone bracket) is invalid under the unicode flag fhirpath.js compiles `matches()` with',
+};
+
+/**
+ * Invariants whose 4.0.1 expression contradicts its own human text, replaced by the corrected
+ * expression (as the HL7 Java validator and later versions do).
+ */
+export const CORRECTED: Record<string, { expression: string; reason: string }> = {
+  'que-12': {
+    expression: 'enableWhen.count() > 1 implies enableBehavior.exists()',
+    reason: "4.0.1 says `count() > 2` while the rule is 'more than one enableWhen'",
+  },
+};
 
 const SKIPPED_FUNCTIONS = ['resolve()', 'conformsTo(', 'memberOf(', 'htmlChecks', '.trace('];
 
@@ -48,6 +65,7 @@ function findChild(children: Map<string, ElementNode> | undefined, name: string)
 
 function makeRunnable(c: Constraint, model: TypeModel, node: ElementNode, type: string): Runnable | undefined {
   if (NATIVE.has(c.key) || BROKEN[c.key] !== undefined) return undefined;
+  if (CORRECTED[c.key]) c = { ...c, expression: CORRECTED[c.key].expression };
   if (SKIPPED_FUNCTIONS.some((f) => c.expression.includes(f))) return undefined;
   const isChoice = (rel: string[]): boolean | undefined => {
     let m = model;

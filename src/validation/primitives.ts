@@ -36,6 +36,7 @@ export function primitiveSchema(type: string): Record<string, unknown> {
   if (type === 'xhtml') return { ...s, minLength: 1 };
   const regex = primitiveRegex(type);
   if (regex) s.pattern = `^(?:${regex})$`;
+  s.maxLength = 1048576; // strings SHALL NOT exceed 1 MB
   return s;
 }
 

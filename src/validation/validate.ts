@@ -16,6 +16,7 @@ import { structureValidator } from './structure.js';
 import { structureIssues } from './structure-issues.js';
 import { walkElement, type WalkContext } from './walk.js';
 import { checkDomainResource } from './native.js';
+import { checkBundle } from './content-rules.js';
 
 export interface ValidateOptions {
   /** Profiles (canonical URLs) to validate against besides the base type and meta.profile. */
@@ -53,6 +54,7 @@ function validateTyped(resource: unknown, path: string | undefined, issues: Oper
   };
   walkElement(ctx, model, model.root, type, resource, at);
   if (model.sd.baseDefinition === DOMAIN_RESOURCE) checkDomainResource(resource, at, issues, containedIn !== undefined);
+  else if (type === 'Bundle') checkBundle(resource, at, issues);
 
   const meta = resource.meta;
   const claimed = isRecord(meta) && Array.isArray(meta.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];

@@ -10,6 +10,7 @@ import { childrenOf, choiceType, PRIMITIVES, typeModel, type ElementNode, type T
 import { invariantsFor, type Runnable } from './invariants.js';
 import { checkBinding } from './bindings.js';
 import { checkEle1, checkExt1, checkRef1 } from './native.js';
+import { checkAttachment, checkNarrativeDiv } from './content-rules.js';
 
 type Obj = Record<string, unknown>;
 
@@ -68,6 +69,10 @@ export function walkElement(
   if (def) checkEle1(value, path, ctx.issues);
   if (type === 'Extension') checkExt1(value, path, ctx.issues);
   else if (type === 'Reference') checkRef1(value, path, ctx.env.rootResource, ctx.env.resource, ctx.issues);
+  else if (ctx.base) {
+    // profile walk: content rules were checked by the base walk
+  } else if (type === 'Narrative') checkNarrativeDiv(value.div, path, ctx.issues);
+  else if (type === 'Attachment') checkAttachment(value, path, ctx.issues);
   if (def && def.node !== node) runInvariants(ctx, invariantsFor(def.model, def.node, type, baseKeys(ctx, def.node)), value, path);
   runInvariants(ctx, invariantsFor(model, node, type, baseKeys(ctx, node)), value, path);
 
