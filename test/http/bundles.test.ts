@@ -196,6 +196,42 @@ describe('transaction: urn:uuid references', () => {
     expect(await systemTotal()).toBe(before);
   });
 
+  it('references in PATCH entries are rewritten too (FHIRPath Patch and JSON Patch values)', async () => {
+    for (const id of ['urn-patch-1', 'urn-patch-2']) {
+      await api.put(`/fhir/Observation/${id}`).set('Content-Type', FHIR_JSON).send({ resourceType: 'Observation', id, status: 'final', code: { text: 'x' } }).expect(201);
+    }
+    const p = urn();
+    const jsonPatch = [{ op: 'add', path: '/subject', value: { reference: p } }];
+    const res = await transaction([
+      { fullUrl: p, resource: patient('Patched in'), request: { method: 'POST', url: 'Patient' } },
+      {
+        resource: {
+          resourceType: 'Parameters',
+          parameter: [
+            {
+              name: 'operation',
+              part: [
+                { name: 'type', valueCode: 'add' },
+                { name: 'path', valueString: 'Observation' },
+                { name: 'name', valueString: 'subject' },
+                { name: 'value', valueReference: { reference: p } },
+              ],
+            },
+          ],
+        },
+        request: { method: 'PATCH', url: 'Observation/urn-patch-1' },
+      },
+      {
+        resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data: Buffer.from(JSON.stringify(jsonPatch)).toString('base64') },
+        request: { method: 'PATCH', url: 'Observation/urn-patch-2' },
+      },
+    ]);
+    expect(res.status).toBe(200);
+    const patientRef = refOf(res.body.entry[0].response.location);
+    expect((await read('Observation/urn-patch-1')).subject.reference).toBe(patientRef);
+    expect((await read('Observation/urn-patch-2')).subject.reference).toBe(patientRef);
+  });
+
   it('a PUT entry can be referenced by its fullUrl', async () => {
     const p = urn();
     const res = await transaction([

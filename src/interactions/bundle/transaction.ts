@@ -44,7 +44,8 @@ export async function transaction(bundle: Bundle, ctx: InteractionContext, prefe
     const map = await assignIdentities(planned, entries, tx, ctx.baseUrl);
     checkOverlaps(planned, map);
     for (const p of planned) {
-      if (p.req.body && p.req.method !== 'PATCH') {
+      // PATCH bodies too: a FHIRPath Patch value or a JSON Patch value may hold a reference to a fullUrl.
+      if (p.req.body) {
         try {
           await rewriteReferences(p.req.body as never, map, tx, `Bundle.entry[${p.index}].resource`);
         } catch (err) {
