@@ -14,6 +14,7 @@
  */
 import { compile } from '../fhir/fhirpath.js';
 import { compileFast } from './fast-fhirpath.js';
+import { NATIVE_INVARIANTS } from './native-invariants.js';
 import { type Constraint, type ElementNode, type TypeModel, childrenOf, PRIMITIVES } from './model.js';
 
 /** Invariants implemented natively (see header). */
@@ -85,8 +86,10 @@ function makeRunnable(c: Constraint, model: TypeModel, node: ElementNode, type: 
     }
     return undefined;
   };
-  const fast = compileFast(c.expression, isChoice);
   const base = { key: c.key, severity: c.severity, human: c.human, expression: c.expression };
+  const native = NATIVE_INVARIANTS[c.expression];
+  if (native) return { ...base, run: (focus, env) => native(focus, env as { resource: Record<string, unknown> }) };
+  const fast = compileFast(c.expression, isChoice);
   if (fast) return { ...base, run: (focus) => fast(focus) };
   let fn: ReturnType<typeof compile>;
   try {

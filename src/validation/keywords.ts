@@ -38,28 +38,56 @@ export function matchesPattern(value: unknown, pattern: unknown): boolean {
 export function addFhirKeywords(ajv: Ajv): void {
   ajv.addKeyword({ keyword: 'fhirType', schemaType: 'string' });
 
-  const required = (groups: string[][], data: Record<string, unknown>): boolean => {
-    let errors: Err[] | undefined;
-    for (const g of groups) {
-      if (g.some((n) => data[n] !== undefined)) continue;
-      (errors ??= []).push({ keyword: 'fhirRequired', params: { missing: g[0] }, message: `missing required element '${g[0]}'` });
-    }
-    (required as unknown as { errors?: Err[] }).errors = errors;
-    return !errors;
-  };
-  ajv.addKeyword({ keyword: 'fhirRequired', type: 'object', schemaType: 'array', errors: true, validate: required });
+  type Fn = ((data: Record<string, unknown>) => boolean) & { errors?: Err[] };
+  // compiled keywords: the groups are turned into lookup tables once per schema
+  ajv.addKeyword({
+    keyword: 'fhirRequired',
+    type: 'object',
+    schemaType: 'array',
+    errors: true,
+    compile: (groups: string[][]) => {
+      const fn: Fn = (data) => {
+        let errors: Err[] | undefined;
+        for (const g of groups) {
+          let found = false;
+          for (const n of g) if (data[n] !== undefined) { found = true; break; }
+          if (!found) (errors ??= []).push({ keyword: 'fhirRequired', params: { missing: g[0] }, message: `missing required element '${g[0]}'` });
+        }
+        fn.errors = errors;
+        return !errors;
+      };
+      return fn;
+    },
+  });
 
-  const choice = (groups: string[][], data: Record<string, unknown>): boolean => {
-    let errors: Err[] | undefined;
-    for (const g of groups) {
-      const present = g.filter((n) => !n.startsWith('_') && (data[n] !== undefined || data['_' + n] !== undefined));
-      if (present.length > 1)
-        (errors ??= []).push({ keyword: 'fhirChoice', params: { present }, message: `only one of ${present.join(', ')} is allowed` });
-    }
-    (choice as unknown as { errors?: Err[] }).errors = errors;
-    return !errors;
-  };
-  ajv.addKeyword({ keyword: 'fhirChoice', type: 'object', schemaType: 'array', errors: true, validate: choice });
+  ajv.addKeyword({
+    keyword: 'fhirChoice',
+    type: 'object',
+    schemaType: 'array',
+    errors: true,
+    compile: (groups: string[][]) => {
+      const groupOf = new Map<string, number>();
+      groups.forEach((g, i) => g.forEach((n) => groupOf.set(n, i)));
+      const fn: Fn = (data) => {
+        let seen: Map<number, string[]> | undefined;
+        let errors: Err[] | undefined;
+        for (const k in data) {
+          const gi = groupOf.get(k);
+          if (gi === undefined) continue;
+          const name = k.charCodeAt(0) === 95 ? k.slice(1) : k;
+          seen ??= new Map();
+          const list = seen.get(gi);
+          if (!list) seen.set(gi, [name]);
+          else if (!list.includes(name)) list.push(name);
+        }
+        for (const present of seen?.values() ?? [])
+          if (present.length > 1) (errors ??= []).push({ keyword: 'fhirChoice', params: { present }, message: `only one of ${present.join(', ')} is allowed` });
+        fn.errors = errors;
+        return !errors;
+      };
+      return fn;
+    },
+  });
 
   const fixed = (expected: unknown, data: unknown): boolean => {
     const ok = data === null || jsonEqual(data, expected);
