@@ -78,6 +78,17 @@ describe('transaction: all or nothing', () => {
     expect(await systemTotal()).toBe(before);
   });
 
+  it('an entry failing validation: 422 located in the entry, nothing written', async () => {
+    const before = await systemTotal();
+    const res = await transaction([
+      { fullUrl: urn(), resource: patient('Fine'), request: { method: 'POST', url: 'Patient' } },
+      { fullUrl: urn(), resource: { ...patient('Invalid'), gender: 'x' }, request: { method: 'POST', url: 'Patient' } },
+    ]);
+    expect(res.status).toBe(422);
+    expectOutcome(res.body, { code: 'code-invalid', diagnostics: /Bundle\.entry\[1\]/, expression: 'Bundle.entry[1].resource.gender' });
+    expect(await systemTotal()).toBe(before);
+  });
+
   it('two entries writing the same resource are refused', async () => {
     const res = await transaction([
       { resource: { ...patient(), id: 'twice' }, request: { method: 'PUT', url: 'Patient/twice' } },
@@ -391,14 +402,16 @@ describe('batch', () => {
       { request: { method: 'GET', url: 'Patient/batch-1' } },
       { request: { method: 'DELETE', url: 'Patient/batch-1' } },
       { request: { method: 'PUT', url: 'Patient/batch-z' } },
+      { resource: { ...patient(), shoeSize: 44 }, request: { method: 'POST', url: 'Patient' } },
     ]);
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('batch-response');
     const e = res.body.entry as Json[];
-    expect(e.map((x) => x.response.status.slice(0, 3))).toEqual(['201', '400', '404', '412', '200', '200', '400']);
-    expectOutcome(e[1].response.outcome, { code: 'invalid', diagnostics: /Bundle\.entry\[1\]/ });
+    expect(e.map((x) => x.response.status.slice(0, 3))).toEqual(['201', '400', '404', '412', '200', '200', '400', '422']);
+    expectOutcome(e[1].response.outcome, { code: 'invalid', diagnostics: /Bundle\.entry\[1\]/, expression: 'Bundle.entry[1].resource.id' });
     expectOutcome(e[2].response.outcome, { code: 'not-found' });
-    expectOutcome(e[3].response.outcome, { code: 'conflict' });
+    expectOutcome(e[3].response.outcome, { code: 'conflict', expression: 'Bundle.entry[3]' });
+    expectOutcome(e[7].response.outcome, { code: 'structure', expression: 'Bundle.entry[7].resource.shoeSize' });
     expect(e[4].resource).toMatchObject({ id: 'batch-1' });
     // Batch entries run in order: the GET saw batch-1 before the DELETE.
     expect((await api.get('/fhir/Patient/batch-1')).status).toBe(410);

@@ -337,9 +337,38 @@ describe('406 Not Acceptable', () => {
 });
 
 describe('422 Unprocessable Entity', () => {
-  // The StructureDefinition-driven validator (src/validation/validate.ts) is being written; the placeholder
-  // accepts any resource of a known type, so a resource failing validation is still stored.
-  it.todo('422 for a resource failing validation ({"resourceType":"Patient","gender":"x"}, an unknown element), nothing stored');
+  it.each([
+    ['a code outside a required value set', { gender: 'x' }, 'code-invalid', 'Patient.gender', /not in the required value set/],
+    ['an unknown element', { shoeSize: 44 }, 'structure', 'Patient.shoeSize', /Unrecognized element 'shoeSize'/],
+    ['a malformed primitive', { birthDate: 'yesterday' }, 'value', 'Patient.birthDate', /Invalid date value 'yesterday'/],
+  ])('create with %s: 422, the issue located, nothing stored', async (_what, extra, code, expression, diagnostics) => {
+    const before = (await api.get('/fhir/Patient/_history?_count=0')).body.total as number;
+    const res = await api.post('/fhir/Patient').set('Content-Type', FHIR_JSON).send({ ...patient(), ...extra });
+    expect(res.status).toBe(422);
+    expectOutcome(res.body, { code, expression, diagnostics });
+    expect((await api.get('/fhir/Patient/_history?_count=0')).body.total).toBe(before);
+  });
+
+  it('update with an invalid resource: 422 and the current version is unchanged', async () => {
+    await putPatient('invalid-upd');
+    const res = await api.put('/fhir/Patient/invalid-upd').set('Content-Type', FHIR_JSON).send({ ...patient(), id: 'invalid-upd', gender: 'x' });
+    expect(res.status).toBe(422);
+    expectOutcome(res.body, { code: 'code-invalid', expression: 'Patient.gender' });
+    const now = await api.get('/fhir/Patient/invalid-upd');
+    expect(now.headers.etag).toBe('W/"1"');
+    expect(now.body.gender).toBeUndefined();
+  });
+
+  it('a patch whose result is invalid: 422 and nothing changes', async () => {
+    await putPatient('invalid-patch');
+    const res = await api
+      .patch('/fhir/Patient/invalid-patch')
+      .set('Content-Type', 'application/json-patch+json')
+      .send(JSON.stringify([{ op: 'add', path: '/gender', value: 'x' }]));
+    expect(res.status).toBe(422);
+    expectOutcome(res.body, { code: 'code-invalid', expression: 'Patient.gender' });
+    expect((await api.get('/fhir/Patient/invalid-patch')).headers.etag).toBe('W/"1"');
+  });
 });
 
 describe('never a 500, never a stack trace', () => {

@@ -41,7 +41,19 @@ export function atEntry(err: unknown, index: number): unknown {
   const issues = err.outcome.issue.map((i) => ({
     ...i,
     diagnostics: `Bundle.entry[${index}]: ${i.diagnostics ?? i.code}`,
-    expression: i.expression?.map((e) => (e.startsWith('Bundle.') ? e : `Bundle.entry[${index}].resource.${e}`)) ?? [`Bundle.entry[${index}]`],
+    expression: i.expression?.map((e) => inEntry(e, index)) ?? [`Bundle.entry[${index}]`],
   }));
   return new OperationOutcomeError(err.status, issues, err.headers);
+}
+
+/** An interaction's expression, re-rooted at the entry: `Patient.gender` → `Bundle.entry[1].resource.gender`. */
+function inEntry(expression: string, index: number): string {
+  const entry = `Bundle.entry[${index}]`;
+  if (expression.startsWith('Bundle.')) return expression;
+  // A header (If-Match) is the entry's request.ifMatch; a parameter (_count) is in its request.url.
+  if (/^[A-Z][a-z]+(-[A-Z][a-z]+)+$/.test(expression)) return `${entry}.request.${expression[0].toLowerCase()}${expression.slice(1).replace(/-/g, '')}`;
+  if (expression.startsWith('_')) return `${entry}.request.url`;
+  // Expressions rooted at the resource's type drop it: the entry's resource is the root.
+  const typed = /^[A-Z][A-Za-z]*(?=\.|$)/.exec(expression);
+  return typed ? `${entry}.resource${expression.slice(typed[0].length)}` : `${entry}.resource.${expression}`;
 }
