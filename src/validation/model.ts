@@ -4,8 +4,9 @@
  * Built once per StructureDefinition and cached; the JSON Schema generator and the instance walker
  * both read it, so base types and profiles (constraint SDs) go through the same code.
  *
- * Slices (elements with a sliceName, and their descendants) are not modelled: a profile's slicing
- * rules are not enforced yet, only the constraints on the un-sliced elements.
+ * Slices (profiles): type slices of a choice (`value[x]:valueQuantity`) replace that JSON name's
+ * node; other slices are kept on the sliced element (`slices`) with their discriminators, for the
+ * slice cardinality check of slicing.ts. The tree is built by element id, so slice subtrees stay apart.
  */
 import { definitions, type ElementDefinition, type StructureDefinition } from '../fhir/definitions.js';
 
@@ -28,6 +29,8 @@ export interface ElementNode {
   /** Type codes (`string`, `Quantity`, `BackboneElement`, `Resource`). Empty for contentReference. */
   types: string[];
   choice: boolean;
+  /** For choice elements: JSON name (`valueQuantity`) → type (`Quantity`). */
+  choiceTypes?: Map<string, string>;
   /** Inline children (backbone elements, or datatype elements a profile constrains in depth). */
   children?: Map<string, ElementNode>;
   /** `#Questionnaire.item` style references resolve to the node of that path. */
@@ -36,6 +39,10 @@ export interface ElementNode {
   pattern?: unknown;
   binding?: { strength: string; valueSet?: string };
   constraints: Constraint[];
+  /** Slicing of this element (profiles): discriminators and the named slices. */
+  slicing?: { discriminator: { type: string; path: string }[]; slices: { name: string; node: ElementNode }[] };
+  /** Children (JSON names) that carry slices, for the slice checks. */
+  sliced?: [string, ElementNode][];
 }
 
 export interface TypeModel {
@@ -78,9 +85,10 @@ function buildModel(sd: StructureDefinition): TypeModel {
   const rootPath = elements[0]?.path ?? sd.type;
   const isResource = sd.kind === 'resource';
   const byPath = new Map<string, ElementNode>();
+  const byId = new Map<string, ElementNode>();
   let root: ElementNode | undefined;
   for (const e of elements) {
-    if (e.sliceName || (e.id ?? '').includes(':')) continue; // slices are not modelled (see header)
+    const id = e.id ?? e.path;
     const baseMax = (e.base as { max?: string } | undefined)?.max ?? e.max ?? '1';
     const node: ElementNode = {
       path: e.path,
@@ -99,20 +107,49 @@ function buildModel(sd: StructureDefinition): TypeModel {
     const pattern = valueOfX(e, 'pattern');
     if (pattern !== undefined) node.pattern = pattern;
     if (e.binding) node.binding = { strength: e.binding.strength, valueSet: e.binding.valueSet?.split('|')[0] };
-    byPath.set(e.path, node);
+    const slicing = e.slicing as { discriminator?: { type: string; path: string }[] } | undefined;
+    if (slicing) node.slicing = { discriminator: slicing.discriminator ?? [], slices: [] };
+    byId.set(id, node);
     if (!root) {
       root = node;
+      byPath.set(e.path, node);
       continue;
     }
-    const parentPath = e.path.slice(0, e.path.lastIndexOf('.'));
-    const parent = byPath.get(parentPath);
+    if (e.sliceName) {
+      const sliced = byId.get(id.slice(0, id.length - e.sliceName.length - 1));
+      if (!sliced) continue;
+      const stem = sliced.path.slice(sliced.path.lastIndexOf('.') + 1, -3);
+      const parent = byId.get(id.slice(0, id.lastIndexOf('.', id.length - e.sliceName.length - 1)));
+      const sliceType = sliced.choice ? sliced.types.find((t) => stem + upperFirst(t) === e.sliceName) : undefined;
+      if (sliceType && parent?.children) {
+        // a type slice of a choice: the node of that JSON name
+        node.choice = true;
+        node.choiceTypes = new Map([[e.sliceName, sliceType]]);
+        node.min = sliced.min;
+        parent.children.set(e.sliceName, node);
+      } else {
+        sliced.slicing ??= { discriminator: [], slices: [] };
+        sliced.slicing.slices.push({ name: e.sliceName, node });
+      }
+      continue;
+    }
+    const parentId = id.slice(0, id.lastIndexOf('.'));
+    const parent = byId.get(parentId);
     if (!parent) continue;
+    if (!id.includes(':')) byPath.set(e.path, node);
     parent.children ??= new Map();
-    const name = e.path.slice(parentPath.length + 1);
+    const name = id.slice(parentId.length + 1);
     if (node.choice) {
       const stem = name.slice(0, -3);
-      for (const t of node.types) parent.children.set(stem + upperFirst(t), node);
+      node.choiceTypes = new Map();
+      for (const t of node.types) {
+        parent.children.set(stem + upperFirst(t), node);
+        node.choiceTypes.set(stem + upperFirst(t), t);
+      }
     } else parent.children.set(name, node);
+  }
+  for (const node of byId.values()) {
+    for (const [name, child] of node.children ?? []) if (child.slicing?.slices.length) (node.sliced ??= []).push([name, child]);
   }
   root ??= { path: rootPath, min: 0, max: Infinity, array: false, types: [], choice: false, constraints: [] };
   return { sd, type: sd.type, kind: sd.kind, root, byPath };
@@ -133,6 +170,8 @@ export function typeModel(urlOrType: string): TypeModel | undefined {
 
 /** The type of a choice property (`valueQuantity` of `value[x]` → `Quantity`). */
 export function choiceType(node: ElementNode, jsonName: string): string {
+  const known = node.choiceTypes?.get(jsonName);
+  if (known) return known;
   const stem = node.path.slice(node.path.lastIndexOf('.') + 1, -3);
   const suffix = jsonName.slice(stem.length);
   return node.types.find((t) => upperFirst(t) === suffix) ?? node.types[0];

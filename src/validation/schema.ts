@@ -7,7 +7,7 @@
  * `ajv-keywords.ts`: `fhirRequired` (min cardinality: `x` or `_x`, any choice variant), `fhirChoice`
  * (at most one variant of `value[x]`), `fhirFixed` and `fhirPattern`.
  */
-import { choiceType, PRIMITIVES, upperFirst, type ElementNode, type TypeModel } from './model.js';
+import { choiceType, PRIMITIVES, type ElementNode, type TypeModel } from './model.js';
 import { primitiveSchema } from './primitives.js';
 
 export type Schema = Record<string, unknown> | boolean;
@@ -40,6 +40,7 @@ export interface GeneratedSchema {
 /** Generates the JSON Schema of one StructureDefinition's element model. */
 export function generateSchema(model: TypeModel): GeneratedSchema {
   const defs: Record<string, Schema> = {};
+  const defNames = new Map<ElementNode, string>();
   const refs = new Set<string>();
 
   const typeRef = (type: string): Schema => {
@@ -53,14 +54,10 @@ export function generateSchema(model: TypeModel): GeneratedSchema {
     if (node.contentReference) {
       const target = model.byPath.get(node.contentReference);
       if (target === model.root) return { $ref: '#' };
-      if (target) objectDef(target);
-      return target ? { $ref: `#/$defs/${target.path}` } : { type: 'object' };
+      return target ? { $ref: `#/$defs/${objectDef(target)}` } : { type: 'object' };
     }
     if (type === 'Resource') return NESTED_RESOURCE;
-    if (node.children && node !== model.root) {
-      objectDef(node);
-      return { $ref: `#/$defs/${node.path}` };
-    }
+    if (node.children && node !== model.root) return { $ref: `#/$defs/${objectDef(node)}` };
     return typeRef(type);
   };
 
@@ -77,40 +74,37 @@ export function generateSchema(model: TypeModel): GeneratedSchema {
     const required: string[][] = [];
     const choices: string[][] = [];
     if (isRoot && model.kind === 'resource') properties.resourceType = { const: model.type };
-    const seen = new Set<ElementNode>();
-    for (const [, child] of node.children ?? []) {
-      if (seen.has(child)) continue;
-      seen.add(child);
-      const name = child.path.slice(child.path.lastIndexOf('.') + 1);
-      const stem = child.choice ? name.slice(0, -3) : name;
-      const types = child.contentReference ? ['BackboneElement'] : child.types.length ? child.types : ['Element'];
-      const names: string[] = [];
-      for (const t of child.choice ? child.types : [types[0]]) {
-        const jsonName = child.choice ? stem + upperFirst(t) : stem;
-        const type = child.choice ? choiceType(child, jsonName) : t;
-        const prim = PRIMITIVES.has(type);
-        const item = withValueRules(itemSchema(child, type), child);
-        names.push(jsonName);
-        if (prim) names.push('_' + jsonName);
-        if (child.max === 0) {
-          properties[jsonName] = false;
-          if (prim) properties['_' + jsonName] = false;
-          continue;
-        }
-        if (child.array) {
-          const arr: Record<string, unknown> = { type: 'array', minItems: 1 };
-          if (child.max !== Infinity) arr.maxItems = child.max;
-          if (child.min > 1) arr.minItems = child.min;
-          const nullable = prim && typeof item === 'object' ? { ...item, type: [item.type, 'null'] } : item;
-          properties[jsonName] = { ...arr, items: nullable };
-          if (prim) properties['_' + jsonName] = { type: 'array', minItems: 1, items: { anyOf: [{ type: 'null' }, typeRef('Element')] } };
-        } else {
-          properties[jsonName] = item;
-          if (prim) properties['_' + jsonName] = typeRef('Element');
-        }
+    // groups by element path: a choice's JSON names (and a type slice replacing one) form one group
+    const groups = new Map<string, { names: string[]; min: number; choice: boolean; types: number }>();
+    for (const [jsonName, child] of node.children ?? []) {
+      const type = child.choice ? choiceType(child, jsonName) : child.contentReference ? 'BackboneElement' : (child.types[0] ?? 'Element');
+      const prim = PRIMITIVES.has(type);
+      const item = withValueRules(itemSchema(child, type), child);
+      let g = groups.get(child.path);
+      if (!g) groups.set(child.path, (g = { names: [], min: child.min, choice: child.choice, types: 0 }));
+      g.names.push(jsonName);
+      g.types++;
+      if (prim) g.names.push('_' + jsonName);
+      if (child.max === 0) {
+        properties[jsonName] = false;
+        if (prim) properties['_' + jsonName] = false;
+        continue;
       }
-      if (child.min > 0) required.push(names);
-      if (child.choice && child.types.length > 1) choices.push(names);
+      if (child.array) {
+        const arr: Record<string, unknown> = { type: 'array', minItems: 1 };
+        if (child.max !== Infinity) arr.maxItems = child.max;
+        if (child.min > 1) arr.minItems = child.min;
+        const nullable = prim && typeof item === 'object' ? { ...item, type: [item.type, 'null'] } : item;
+        properties[jsonName] = { ...arr, items: nullable };
+        if (prim) properties['_' + jsonName] = { type: 'array', minItems: 1, items: { anyOf: [{ type: 'null' }, typeRef('Element')] } };
+      } else {
+        properties[jsonName] = item;
+        if (prim) properties['_' + jsonName] = typeRef('Element');
+      }
+    }
+    for (const g of groups.values()) {
+      if (g.min > 0) required.push(g.names);
+      if (g.choice && g.types > 1) choices.push(g.names);
     }
     const s: Record<string, unknown> = { type: 'object', properties, additionalProperties: false };
     if (isRoot && model.kind === 'resource') s.required = ['resourceType'];
@@ -119,10 +113,14 @@ export function generateSchema(model: TypeModel): GeneratedSchema {
     return s;
   };
 
-  const objectDef = (node: ElementNode): void => {
-    if (defs[node.path] !== undefined) return;
-    defs[node.path] = true; // placeholder against recursion
-    defs[node.path] = objectSchema(node, false);
+  const objectDef = (node: ElementNode): string => {
+    let name = defNames.get(node);
+    if (name) return name;
+    name = `d${defNames.size}`;
+    defNames.set(node, name);
+    defs[name] = true; // placeholder against recursion
+    defs[name] = objectSchema(node, false);
+    return name;
   };
 
   const schema = objectSchema(model.root, true);

@@ -11,6 +11,7 @@ import { invariantsFor, type Runnable } from './invariants.js';
 import { checkBinding } from './bindings.js';
 import { checkEle1, checkExt1, checkRef1 } from './native.js';
 import { checkAttachment, checkNarrativeDiv } from './content-rules.js';
+import { checkSlices } from './slicing.js';
 
 type Obj = Record<string, unknown>;
 
@@ -78,6 +79,7 @@ export function walkElement(
 
   const children = node.children;
   if (!children) return;
+  if (node.sliced) checkSlices(value, node.sliced, path, ctx.issues);
   for (const key in value) {
     const ext = key.charCodeAt(0) === 95;
     const name = ext ? key.slice(1) : key;
