@@ -372,6 +372,8 @@ describe('422 Unprocessable Entity', () => {
 });
 
 describe('never a 500, never a stack trace', () => {
+  // QIAO_FUZZ_SCALE=20 runs twenty times as many cases (for a longer hunt than CI's).
+  const scale = Number(process.env.QIAO_FUZZ_SCALE ?? 1);
   const endpoints: { method: 'post' | 'put' | 'patch'; url: string }[] = [
     { method: 'post', url: '/fhir/Patient' },
     { method: 'put', url: '/fhir/Patient/fuzz' },
@@ -396,7 +398,7 @@ describe('never a 500, never a stack trace', () => {
       fc.asyncProperty(fc.constantFrom(...endpoints), fc.constantFrom(...contentTypes), fc.uint8Array({ maxLength: 300 }), async (ep, type, bytes) => {
         await check(await api[ep.method](ep.url).set('Content-Type', type).send(Buffer.from(bytes)));
       }),
-      { numRuns: 60 },
+      { numRuns: 60 * scale },
     );
   });
 
@@ -406,7 +408,7 @@ describe('never a 500, never a stack trace', () => {
         const type = ep.method === 'patch' && Array.isArray(value) ? 'application/json-patch+json' : FHIR_JSON;
         await check(await api[ep.method](ep.url).set('Content-Type', type).send(JSON.stringify(value)));
       }),
-      { numRuns: 80 },
+      { numRuns: 80 * scale },
     );
   });
 
@@ -427,7 +429,7 @@ describe('never a 500, never a stack trace', () => {
       fc.asyncProperty(fc.constantFrom(...endpoints), resource, async (ep, body) => {
         await check(await api[ep.method](ep.url).set('Content-Type', FHIR_JSON).send(JSON.stringify(body)));
       }),
-      { numRuns: 80 },
+      { numRuns: 80 * scale },
     );
   });
 
@@ -465,7 +467,43 @@ describe('never a 500, never a stack trace', () => {
       fc.asyncProperty(bundle, async (body) => {
         await check(await api.post('/fhir').set('Content-Type', FHIR_JSON).send(JSON.stringify(body)));
       }),
-      { numRuns: 120 },
+      { numRuns: 120 * scale },
+    );
+  });
+
+  it('PATCH with random FHIRPath Patch Parameters and random JSON Patch documents', async () => {
+    const anyJson = fc.jsonValue({ maxDepth: 2 });
+    const part = fc.record(
+      {
+        name: fc.constantFrom('type', 'path', 'name', 'value', 'index', 'source', 'destination', 'other'),
+        valueCode: fc.constantFrom('add', 'insert', 'delete', 'replace', 'move', 'nope'),
+        valueString: fc.constantFrom('Patient', 'Patient.name', 'Patient.name[0]', 'Patient.name.given', 'family', 'given', "Patient.name.where(family='Li')", '(', 'Patient.id', 'Patient.meta', 'Patient.nope', 'Patient.name[5]'),
+        valueInteger: fc.integer({ min: -3, max: 5 }),
+        valueBoolean: anyJson,
+      },
+      { requiredKeys: ['name'] },
+    );
+    const fhirPathPatch = fc.record({
+      resourceType: fc.constant('Parameters'),
+      parameter: fc.oneof(fc.array(fc.record({ name: fc.constantFrom('operation', 'other'), part: fc.oneof(fc.array(part, { maxLength: 5 }), anyJson) }, { requiredKeys: ['name'] }), { maxLength: 3 }), anyJson),
+    });
+    const jsonPatch = fc.array(
+      fc.record(
+        {
+          op: fc.oneof(fc.constantFrom('add', 'remove', 'replace', 'move', 'copy', 'test', 'x'), anyJson),
+          path: fc.oneof(fc.constantFrom('/name/0/family', '/name/-', '/id', '/resourceType', '/meta', '', '/', '/name/9', '/~1', '/name/0/given/1'), anyJson),
+          from: fc.constantFrom('/name/0', '/identifier', '/x'),
+          value: anyJson,
+        },
+        { requiredKeys: ['op'] },
+      ),
+      { maxLength: 4 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fhirPathPatch.map((b) => [FHIR_JSON, b] as const), jsonPatch.map((b) => ['application/json-patch+json', b] as const)), async ([type, body]) => {
+        await check(await api.patch('/fhir/Patient/fuzz').set('Content-Type', type).send(JSON.stringify(body)));
+      }),
+      { numRuns: 150 * scale },
     );
   });
 
@@ -484,7 +522,7 @@ describe('never a 500, never a stack trace', () => {
           await check(await req);
         },
       ),
-      { numRuns: 120 },
+      { numRuns: 120 * scale },
     );
   });
 
