@@ -322,7 +322,7 @@ class Gen {
         provider: { reference: orgUrl, display: 'Provider' },
         priority: coding('http://terminology.hl7.org/CodeSystem/processpriority', 'normal', 'normal'),
         procedure: [{ sequence: 1, procedureReference: { reference: procUrl } }],
-        diagnosis: conditions.slice(-2).map((c, i) => ({ sequence: i + 1, diagnosisReference: { reference: c } })),
+        ...(conditions.length ? { diagnosis: conditions.slice(-2).map((c, i) => ({ sequence: i + 1, diagnosisReference: { reference: c } })) } : {}),
         insurance: [{ sequence: 1, focal: true, coverage: { display: 'Medicaid' } }],
         item: [
           { sequence: 1, productOrService: coding(SNOMED, '185349003', 'Encounter for check up (procedure)'), encounter: [encounter] },

@@ -374,6 +374,7 @@ async function main(): Promise<void> {
     }
 
     // Ratios: throughput (the targets), and CPU cost, which other load on the machine disturbs less.
+    if (first.failed) out(`ratio   WARNING: ${first.failed} bundles failed on qiao; the ingest ratios compare different work`);
     ratioLine('ingest qiao/raw-sqlite', qiaoIngest.rate / rawIngest.rate, INGEST_TARGET);
     out(`ratio   ingest cpu per resource raw-sqlite/qiao = ${pct(rawIngest.cpuUs / qiaoIngest.cpuUs)} (same measure, by CPU time)`);
     for (const c of [1, 32]) {
