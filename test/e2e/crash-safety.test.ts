@@ -1,6 +1,7 @@
 /**
  * Crash safety of `qiao serve` on a SQLite file: a transaction the server acknowledged survives a kill -9
- * in full, and one it did not acknowledge is either wholly present or wholly absent. And a SIGTERM lets the
+ * in full, and one it did not acknowledge is either wholly present or wholly absent; readers never see part
+ * of a transaction. And a SIGTERM lets the
  * in-flight request finish before the process exits 0.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -116,6 +117,44 @@ describe('kill -9 mid-stream', () => {
     expect(history.total).toBe((acknowledged.size + unackedPresent) * TYPES.length);
     after.child.kill('SIGTERM');
     expect(await after.exited).toBe(0);
+  });
+});
+
+describe('isolation', () => {
+  it('a reader never sees part of a transaction while transactions stream in', async () => {
+    const server = await start(join(dir, 'isolation.db'));
+    let stop = false;
+    let n = 10_000;
+    const writer = async () => {
+      while (!stop) {
+        const res = await fetch(server.fhirBase, { method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body: JSON.stringify(runBundle(n++)) });
+        expect(res.status).toBe(200);
+        await res.arrayBuffer();
+      }
+    };
+    const writers = [writer(), writer(), writer()];
+    let snapshots = 0;
+    let largest = 0;
+    try {
+      while (largest < 40 * TYPES.length) {
+        // One history page is one read: every run in it must be complete.
+        const page = (await (await fetch(`${server.fhirBase}/_history?_count=1000`)).json()) as { entry?: { resource?: { identifier?: { value: string }[] } }[] };
+        const perRun = new Map<string, number>();
+        for (const e of page.entry ?? []) {
+          const run = e.resource?.identifier?.[0]?.value;
+          if (run) perRun.set(run, (perRun.get(run) ?? 0) + 1);
+        }
+        for (const [run, count] of perRun) expect(count, `${run} seen in part`).toBe(TYPES.length);
+        largest = page.entry?.length ?? 0;
+        snapshots++;
+      }
+    } finally {
+      stop = true;
+      await Promise.all(writers);
+    }
+    expect(snapshots).toBeGreaterThan(1);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
   });
 });
 
