@@ -1,8 +1,7 @@
 /**
  * Crash safety of `qiao serve` on a SQLite file: a transaction the server acknowledged survives a kill -9
  * in full, and one it did not acknowledge is either wholly present or wholly absent; readers never see part
- * of a transaction. And a SIGTERM lets the
- * in-flight request finish before the process exits 0.
+ * of a transaction. And a SIGTERM lets the in-flight request finish before the process exits 0.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
