@@ -2,7 +2,8 @@
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { DEFAULTS, type ServeConfig } from './config.js';
-import { createApp, FHIR_PATH } from './http/app.js';
+import { FHIR_PATH } from './http/fhir-handler.js';
+import { createHttpServer } from './http/server.js';
 import { openStore } from './store/open-store.js';
 import type { ResourceStore } from './store/store.js';
 
@@ -21,10 +22,10 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
   const config: ServeConfig = { ...DEFAULTS, ...partial };
   const log = logger ?? pino({ level: config.logLevel });
   const store = openStore(config.db);
-  const app = createApp({ store, baseUrl: config.baseUrl, bodyLimit: config.bodyLimit, logger: log });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
+  const server = createHttpServer({ store, baseUrl: config.baseUrl, bodyLimit: config.bodyLimit, logger: log });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -41,6 +42,11 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
+          // Keep-alive connections that finish their in-flight request while we close are closed at once,
+          // rather than after the keep-alive timeout.
+          server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
+          const sweep = setInterval(() => server.closeIdleConnections(), 50);
+          server.once('close', () => clearInterval(sweep));
         });
         await store.close();
       })()),

@@ -1,17 +1,20 @@
-/** Turns an express request into the FhirRequest the interactions speak. */
-import type { Request } from 'express';
+/** Turns a raw HTTP request (method, URL below the FHIR base, headers, body) into a FhirRequest. */
+import type { IncomingHttpHeaders } from 'node:http';
 import { badRequest } from '../fhir/errors.js';
 import type { FhirRequest } from '../interactions/types.js';
 import { requestType } from './negotiation.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Parameters that control the response format, not the interaction. */
-const FORMAT_PARAMS = new Set(['_format', '_pretty']);
+/** The parts of a URL below the FHIR base, with the response-format parameters taken apart. */
+export interface ParsedUrl {
+  path: string[];
+  query: [string, string][];
+  format?: string;
+  pretty: boolean;
+}
 
-export function toFhirRequest(req: Request): FhirRequest {
-  if (!METHODS.has(req.method)) throw badRequest(`HTTP method ${req.method} is not part of the FHIR API`);
-  const url = req.url;
+export function parseUrl(url: string): ParsedUrl {
   const q = url.indexOf('?');
   const rawPath = q < 0 ? url : url.slice(0, q);
   let path: string[];
@@ -20,11 +23,24 @@ export function toFhirRequest(req: Request): FhirRequest {
   } catch {
     throw badRequest('The request URL is not validly percent-encoded');
   }
-  const query: [string, string][] = [];
-  if (q >= 0) for (const [k, v] of new URLSearchParams(url.slice(q + 1))) if (!FORMAT_PARAMS.has(k)) query.push([k, v]);
-  const h = req.headers;
+  const parsed: ParsedUrl = { path, query: [], pretty: false };
+  if (q >= 0) {
+    for (const [k, v] of new URLSearchParams(url.slice(q + 1))) {
+      // _format and _pretty shape the response, not the interaction; a repeated one: the first counts.
+      if (k === '_format') parsed.format ??= v;
+      else if (k === '_pretty') parsed.pretty = v === 'true';
+      else parsed.query.push([k, v]);
+    }
+  }
+  return parsed;
+}
+
+export function toFhirRequest(method: string, url: ParsedUrl, h: IncomingHttpHeaders, body: Buffer | undefined): FhirRequest {
+  if (!METHODS.has(method)) throw badRequest(`HTTP method ${method} is not part of the FHIR API`);
+  const { path } = url;
+  const query = url.query;
   const fhirReq: FhirRequest = {
-    method: req.method as FhirRequest['method'],
+    method: method as FhirRequest['method'],
     path,
     query,
     headers: {
@@ -36,18 +52,17 @@ export function toFhirRequest(req: Request): FhirRequest {
       prefer: header(h.prefer),
     },
   };
-  const body = req.body as Buffer | undefined;
-  if (Buffer.isBuffer(body) && body.length > 0) {
-    const type = requestType(h['content-type'], req.method);
+  if (body && body.length > 0) {
+    const type = requestType(h['content-type'], method);
     if (type === 'application/x-www-form-urlencoded') {
       // POST [type]/_search carries its parameters as a form (search.html#Introduction).
       for (const [k, v] of new URLSearchParams(body.toString('utf8'))) query.push([k, v]);
     } else {
       fhirReq.body = parseJson(body);
     }
-  } else if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
+  } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
     const searching = path[path.length - 1] === '_search' || path[path.length - 1]?.startsWith('$');
-    if (!searching) throw badRequest(`${req.method} needs a request body`);
+    if (!searching) throw badRequest(`${method} needs a request body`);
   }
   return fhirReq;
 }

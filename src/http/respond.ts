@@ -1,46 +1,51 @@
-/** Writes a FhirResult (or an error) as an HTTP response: headers, Prefer, _pretty, media type. */
-import type { Request, Response } from 'express';
+/**
+ * Writes a FhirResult (or an error) as an HTTP response: headers, Prefer, _pretty, media type.
+ * Headers go out in one writeHead call with the body, so a response costs one socket write.
+ */
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { informational, OperationOutcomeError } from '../fhir/errors.js';
 import type { FhirRequest, FhirResult } from '../interactions/types.js';
 import { returnPreference } from './dispatch.js';
 
-export function sendResult(req: Request, res: Response, fhirReq: FhirRequest, result: FhirResult, mediaType: string): void {
+export function sendResult(res: ServerResponse, fhirReq: FhirRequest, result: FhirResult, mediaType: string, pretty: boolean): void {
+  const headers: OutgoingHttpHeaders = {};
   const h = result.headers ?? {};
-  if (h.etag) res.setHeader('ETag', h.etag);
-  if (h.lastModified) res.setHeader('Last-Modified', h.lastModified);
-  if (h.location) res.setHeader('Location', h.location);
-  if (h.contentLocation) res.setHeader('Content-Location', h.contentLocation);
-  res.status(result.status);
+  if (h.etag) headers['ETag'] = h.etag;
+  if (h.lastModified) headers['Last-Modified'] = h.lastModified;
+  if (h.location) headers['Location'] = h.location;
+  if (h.contentLocation) headers['Content-Location'] = h.contentLocation;
   if (result.status === 304) {
-    res.end();
+    res.writeHead(304, headers).end();
     return;
   }
   let body: string | undefined;
   const isWrite = (fhirReq.method === 'POST' && fhirReq.path.length === 1) || fhirReq.method === 'PUT' || fhirReq.method === 'PATCH';
   const stated = isWrite ? returnPreference(fhirReq.headers.prefer) : undefined;
   const prefer = stated ?? 'representation';
-  if (stated) res.setHeader('Preference-Applied', `return=${stated}`);
+  if (stated) headers['Preference-Applied'] = `return=${stated}`;
   if (prefer === 'minimal') {
     body = undefined;
   } else if (prefer === 'OperationOutcome') {
     body = JSON.stringify(result.outcome ?? informational(`Done: status ${result.status}`));
-  } else if (result.json !== undefined && !req.query._pretty) {
+  } else if (result.json !== undefined && !pretty) {
     body = result.json;
   } else {
     const value = result.resource ?? (result.json !== undefined ? JSON.parse(result.json) : result.outcome);
-    if (value !== undefined) body = JSON.stringify(value, null, req.query._pretty === 'true' ? 2 : undefined);
+    if (value !== undefined) body = JSON.stringify(value, null, pretty ? 2 : undefined);
   }
-  if (body === undefined) {
-    res.end();
-    return;
-  }
-  res.setHeader('Content-Type', `${mediaType}; charset=utf-8`);
-  res.end(body);
+  writeBody(res, result.status, headers, body, mediaType);
 }
 
-export function sendError(req: Request, res: Response, err: OperationOutcomeError, mediaType = 'application/fhir+json'): void {
-  for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
-  res.status(err.status);
-  res.setHeader('Content-Type', `${mediaType}; charset=utf-8`);
-  res.end(JSON.stringify(err.outcome, null, req.query?._pretty === 'true' ? 2 : undefined));
+export function sendError(res: ServerResponse, err: OperationOutcomeError, mediaType = 'application/fhir+json', pretty = false): void {
+  writeBody(res, err.status, { ...err.headers }, JSON.stringify(err.outcome, null, pretty ? 2 : undefined), mediaType);
+}
+
+function writeBody(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: string | undefined, mediaType: string): void {
+  if (body === undefined) {
+    res.writeHead(status, headers).end();
+    return;
+  }
+  headers['Content-Type'] = `${mediaType}; charset=utf-8`;
+  headers['Content-Length'] = Buffer.byteLength(body);
+  res.writeHead(status, headers).end(body);
 }

@@ -19,7 +19,9 @@ export function operationInput(req: FhirRequest, resourceParam = 'resource'): Op
   if (req.body !== undefined) {
     if (!isRecord(req.body) || typeof req.body.resourceType !== 'string') throw badRequest('The operation body must be a FHIR resource');
     if (req.body.resourceType === 'Parameters') {
-      for (const [i, p] of ((req.body as Parameters).parameter ?? []).entries()) {
+      const list = (req.body as Parameters).parameter ?? [];
+      if (!Array.isArray(list)) throw badRequest('Parameters.parameter must be an array', 'Parameters.parameter');
+      for (const [i, p] of list.entries()) {
         if (!isRecord(p) || typeof p.name !== 'string') throw badRequest(`Parameter ${i} has no name`, `Parameters.parameter[${i}].name`);
         if (p.name === resourceParam && p.resource) resource = p.resource;
         const key = PRIMITIVE_KEYS.find((k) => p[k] !== undefined);

@@ -526,5 +526,9 @@ describe('never a 500, never a stack trace', () => {
     );
   });
 
-  it.todo('POST [type]/$validate with a Parameters whose parameter is not an array is a 400 (src/operations/parameters.ts: 500 today)');
+  it('POST [type]/$validate with a Parameters whose parameter is not an array is a 400', async () => {
+    const res = await api.post('/fhir/Patient/$validate').set('Content-Type', FHIR_JSON).send(JSON.stringify({ resourceType: 'Parameters', parameter: 0 }));
+    expect(res.status).toBe(400);
+    expectOutcome(res.body, { code: 'invalid', diagnostics: /must be an array/, expression: 'Parameters.parameter' });
+  });
 });

@@ -1,0 +1,75 @@
+/**
+ * The FHIR API handler on Node's own request/response types: negotiation, request parsing, dispatch,
+ * response, and errors as OperationOutcome. Both the lean path (no body) and express (bodies, gzip,
+ * CORS preflight) end here, so there is one implementation of the API's HTTP semantics.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { issue, OperationOutcomeError } from '../fhir/errors.js';
+import type { InteractionContext } from '../interactions/types.js';
+import type { ResourceStore } from '../store/store.js';
+import { dispatch } from './dispatch.js';
+import { responseType } from './negotiation.js';
+import { parseUrl, toFhirRequest } from './request.js';
+import { sendError, sendResult } from './respond.js';
+
+export const FHIR_PATH = '/fhir';
+
+export const EXPOSED_HEADERS = 'ETag, Location, Content-Location, Last-Modified, X-Request-Id, Preference-Applied';
+
+export interface FhirHandlerOptions {
+  store: ResourceStore;
+  /** Public base URL of the FHIR API; derived from each request's Host when absent. */
+  baseUrl?: string;
+  logger: Logger;
+}
+
+export type FhirHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => Promise<void>;
+
+export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
+  const { store, logger } = options;
+  const write: InteractionContext['write'] = (fn) => store.transaction(fn);
+
+  return async (req, res, body) => {
+    setCommonHeaders(req, res);
+    let mediaType = 'application/fhir+json';
+    let pretty = false;
+    try {
+      // express rewrites req.url below its mount point and keeps the full URL as originalUrl.
+      const full = (req as { originalUrl?: string }).originalUrl ?? req.url!;
+      const url = parseUrl(full.slice(FHIR_PATH.length));
+      pretty = url.pretty;
+      mediaType = responseType(url.format, req.headers.accept);
+      const fhirReq = toFhirRequest(req.method!, url, req.headers, body);
+      const baseUrl = options.baseUrl ?? `http://${req.headers.host ?? 'localhost'}${FHIR_PATH}`;
+      const ctx: InteractionContext = { reader: store, write, baseUrl, dispatch, inTransaction: false };
+      const result = await dispatch(fhirReq, ctx);
+      sendResult(res, fhirReq, result, mediaType, pretty);
+    } catch (err) {
+      if (err instanceof OperationOutcomeError) return sendError(res, err, mediaType, pretty);
+      logger.error({ err: errorSummary(err), requestId: res.getHeader('X-Request-Id') }, 'internal error');
+      sendError(res, internalError(res), mediaType);
+    }
+  };
+}
+
+/** X-Request-Id (echoed when the client sent a sane one) and CORS for simple requests. */
+export function setCommonHeaders(req: IncomingMessage, res: ServerResponse): void {
+  if (!res.hasHeader('X-Request-Id')) {
+    const incoming = req.headers['x-request-id'];
+    res.setHeader('X-Request-Id', typeof incoming === 'string' && /^[\w\-.]{1,128}$/.test(incoming) ? incoming : randomUUID());
+  }
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+}
+
+export function internalError(res: ServerResponse): OperationOutcomeError {
+  return new OperationOutcomeError(500, [issue('fatal', 'exception', `Internal server error (request ${String(res.getHeader('X-Request-Id'))})`)]);
+}
+
+/** What is logged of an unexpected error: its kind and code location, never request data. */
+export function errorSummary(err: unknown) {
+  const e = err as Error;
+  return { name: e?.name, message: e?.message, stack: e?.stack };
+}
