@@ -20,9 +20,9 @@ export async function create(req: FhirRequest, ctx: InteractionContext, type: st
         return resourceResult(200, existing, ctx.baseUrl);
       }
     }
-    // The server assigns the id; a client-supplied id is ignored (http.html#create).
-    const copy = { ...resource };
-    const stored = await tx.write(type, id ?? randomUUID(), copy, 'POST');
-    return { ...resourceResult(201, stored, ctx.baseUrl), resource: copy, json: stored.json };
+    // The server assigns the id; a client-supplied id is ignored (http.html#create). The body was
+    // parsed for this request alone, so the store may set its id and meta in place.
+    const stored = await tx.write(type, id ?? randomUUID(), resource, 'POST');
+    return resourceResult(201, stored, ctx.baseUrl);
   });
 }

@@ -14,10 +14,9 @@ export async function update(req: FhirRequest, ctx: InteractionContext, type: st
   return ctx.write(async (tx) => {
     const current = await tx.read(type, id);
     checkIfMatch(req.headers.ifMatch, current?.versionId, `${type}/${id}`);
-    const copy = { ...resource };
-    const stored = await tx.write(type, id, copy, 'PUT');
+    const stored = await tx.write(type, id, resource, 'PUT');
     const created = !current || current.deleted;
-    return { ...resourceResult(created ? 201 : 200, stored, ctx.baseUrl), resource: copy };
+    return resourceResult(created ? 201 : 200, stored, ctx.baseUrl);
   });
 }
 

@@ -70,7 +70,8 @@ export interface StoreReader {
 export interface StoreTransaction extends StoreReader {
   /**
    * Writes a new version of type/id: version = current + 1 (or 1). `resource` null writes a tombstone.
-   * The resource's meta.versionId/lastUpdated are set here; the stored JSON is returned.
+   * The resource's id and meta.versionId/lastUpdated are set here (on the object passed in); the stored
+   * JSON is returned. Method POST is only for a server-assigned id never used before (create).
    */
   write(type: string, id: string, resource: Resource | null, method: WriteMethod): Promise<StoredVersion>;
 }

@@ -102,7 +102,9 @@ class SqliteTransaction extends SqliteReader implements StoreTransaction {
   }
 
   async write(type: string, id: string, resource: Resource | null, method: WriteMethod): Promise<StoredVersion> {
-    const current = this.reads.currentVersion.get(type, id) as number | undefined;
+    // A POST always writes a server-assigned id that has never been used (store.ts), so it has no
+    // current version to look up and no index rows to replace.
+    const current = method === 'POST' ? undefined : (this.reads.currentVersion.get(type, id) as number | undefined);
     const versionId = (current ?? 0) + 1;
     const lastUpdated = this.clock.now();
     let json: string | undefined;
