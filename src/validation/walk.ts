@@ -12,6 +12,7 @@ import { checkBinding } from './bindings.js';
 import { checkEle1, checkExt1, checkRef1 } from './native.js';
 import { checkAttachment, checkNarrativeDiv } from './content-rules.js';
 import { checkSlices } from './slicing.js';
+import { checkExtensionUse, type ExtensionHost } from './extensions.js';
 
 type Obj = Record<string, unknown>;
 
@@ -66,6 +67,7 @@ export function walkElement(
   value: Obj,
   path: string,
   def?: { model: TypeModel; node: ElementNode },
+  host?: ExtensionHost,
 ): void {
   if (def) checkEle1(value, path, ctx.issues);
   if (type === 'Extension') checkExt1(value, path, ctx.issues);
@@ -87,18 +89,20 @@ export function walkElement(
     if (!child) continue;
     const v = value[key];
     const childPath = path + '.' + name;
+    const childType = child.choice ? choiceType(child, name) : child.contentReference ? 'BackboneElement' : (child.types[0] ?? 'BackboneElement');
     if (ext) {
       // `_x`: the id/extensions of a primitive; walk as Element (extensions carry values and invariants)
       if (ctx.base) continue;
       elementModel ??= typeModel('Element');
       if (!elementModel) continue;
       const items = Array.isArray(v) ? v : [v];
+      const primitiveHost: ExtensionHost = { type: childType, paths: [child.path, def && def.node !== node ? `${def.node.path}.${name}` : undefined], resource: false };
       items.forEach((item, i) => {
-        if (isObj(item)) walkElement(ctx, elementModel!, elementModel!.root, 'Element', item, Array.isArray(v) ? `${childPath}[${i}]` : childPath, { model: elementModel!, node: elementModel!.root });
+        if (isObj(item))
+          walkElement(ctx, elementModel!, elementModel!.root, 'Element', item, Array.isArray(v) ? `${childPath}[${i}]` : childPath, { model: elementModel!, node: elementModel!.root }, primitiveHost);
       });
       continue;
     }
-    const childType = child.choice ? choiceType(child, name) : child.contentReference ? 'BackboneElement' : (child.types[0] ?? 'BackboneElement');
     const binding = child.binding?.strength === 'required' && child.binding.valueSet && !sameBinding(ctx, child) ? child.binding.valueSet : undefined;
     const array = Array.isArray(v);
     const items = array ? (v as unknown[]) : [v];
@@ -120,10 +124,22 @@ export function walkElement(
       continue;
     }
     const res = childrenOf(model, child, childType);
+    const extensionHost =
+      childType === 'Extension' && !ctx.base
+        ? (host ?? { type, paths: [node.path, def?.node.path], resource: model.kind === 'resource' && node === model.root })
+        : undefined;
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (!isObj(item)) continue;
       const at = array ? `${childPath}[${i}]` : childPath;
+      if (extensionHost) {
+        const extDef = checkExtensionUse(item, at, extensionHost, ctx.issues);
+        if (extDef && res) {
+          walkElement(ctx, res.model, res.node, childType, item, at, { model, node: child });
+          walkElement({ ...ctx, base: res.model }, extDef.model, extDef.model.root, 'Extension', item, at);
+          continue;
+        }
+      }
       if (binding) checkBinding(binding, childType, item, at, ctx.issues);
       if (!res) continue;
       if (ctx.base && res.model !== model) {

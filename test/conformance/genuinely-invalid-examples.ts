@@ -6,7 +6,10 @@
 import type { OperationOutcomeIssue } from '../../src/fhir/types.js';
 
 export const GENUINELY_INVALID: Record<string, { rule: string; reason: string }> = {
-  'Questionnaire-qs1.json': { rule: 'min:linkId', reason: 'nested display items have no linkId (Questionnaire.item.linkId is 1..1)' },
+  'Questionnaire-qs1.json': {
+    rule: 'min:linkId,structure: The extension http://hl7.org/fhir/StructureDefinition/questionnaire-allowedResource is not defined by FHIR R4 (unknown in the core namespace http://hl7.org/fhir/StructureDefinition/), so it is not allowed',
+    reason: 'nested display items have no linkId (Questionnaire.item.linkId is 1..1); it uses questionnaire-allowedResource, an extension R4 does not define (R4 has questionnaire-referenceResource)',
+  },
   'ImplementationGuide-fhir.json': { rule: 'min:name,min:status', reason: 'the example lacks ImplementationGuide.name and .status (both 1..1)' },
   'ig-r4.json': { rule: 'min:name,min:status', reason: 'the example lacks ImplementationGuide.name and .status (both 1..1)' },
   'ActivityDefinition-blood-tubes-supply.json': { rule: 'txt-2', reason: 'the narrative div is empty' },

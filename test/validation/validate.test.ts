@@ -144,4 +144,16 @@ describe('validateResource', () => {
   it('validates every resource type of the spec without crashing', () => {
     for (const t of definitions().resourceTypes()) expect(Array.isArray(validateResource({ resourceType: t } as Resource))).toBe(true);
   });
+  it('checks extensions: core namespace, context, value type', () => {
+    const mothers = { url: 'http://hl7.org/fhir/StructureDefinition/humanname-mothers-family', valueString: 'Garcia' };
+    // allowed on HumanName.family (a primitive: `_family`), not on the HumanName itself
+    expect(errors({ ...patient, name: [{ family: 'Lopez', _family: { extension: [mothers] } }] })).toEqual([]);
+    expect(at(errors({ ...patient, name: [{ family: 'Lopez', extension: [mothers] }] }))).toEqual(['structure Patient.name[0].extension[0]']);
+    // value type of the definition (mothers-family is a string)
+    const wrongType = { url: mothers.url, valueCode: 'x' };
+    expect(at(errors({ ...patient, name: [{ _family: { extension: [wrongType] } }] }))).toContain('structure Patient.name[0].family.extension[0].valueCode');
+    // unknown in the core namespace: error; unknown elsewhere: accepted
+    expect(at(errors({ ...patient, extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/no-such-thing', valueString: 'x' }] }))).toEqual(['structure Patient.extension[0]']);
+    expect(errors({ ...patient, extension: [{ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex', valueCode: 'F' }] })).toEqual([]);
+  });
 });
