@@ -8,6 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import { badRequest, issue, OperationOutcomeError, tooLarge } from '../fhir/errors.js';
 import { errorSummary, FHIR_PATH, internalError, setCommonHeaders, type FhirHandler } from './fhir-handler.js';
+import { pickHeaders } from './headers.js';
 import { sendError } from './respond.js';
 
 export interface AppOptions {
@@ -25,7 +26,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(cors({ exposedHeaders: ['ETag', 'Location', 'Content-Location', 'Last-Modified', 'X-Request-Id', 'Preference-Applied'], maxAge: 86400 }));
   app.use(compression());
   app.use((req, res, next) => {
-    setCommonHeaders(req, res);
+    setCommonHeaders(pickHeaders(req.rawHeaders), res);
     next();
   });
   app.use(FHIR_PATH, express.raw({ type: () => true, limit: options.bodyLimit }));

@@ -10,6 +10,7 @@ import { issue, OperationOutcomeError } from '../fhir/errors.js';
 import type { InteractionContext } from '../interactions/types.js';
 import type { ResourceStore } from '../store/store.js';
 import { dispatch } from './dispatch.js';
+import { pickHeaders, type RequestHeaders } from './headers.js';
 import { responseType } from './negotiation.js';
 import { parseUrl, toFhirRequest } from './request.js';
 import { sendError, sendResult } from './respond.js';
@@ -32,7 +33,8 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
   const write: InteractionContext['write'] = (fn) => store.transaction(fn);
 
   return async (req, res, body) => {
-    setCommonHeaders(req, res);
+    const headers = pickHeaders(req.rawHeaders);
+    setCommonHeaders(headers, res);
     let mediaType = 'application/fhir+json';
     let pretty = false;
     try {
@@ -40,9 +42,9 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
       const full = (req as { originalUrl?: string }).originalUrl ?? req.url!;
       const url = parseUrl(full.slice(FHIR_PATH.length));
       pretty = url.pretty;
-      mediaType = responseType(url.format, req.headers.accept);
-      const fhirReq = toFhirRequest(req.method!, url, req.headers, body);
-      const baseUrl = options.baseUrl ?? `http://${req.headers.host ?? 'localhost'}${FHIR_PATH}`;
+      mediaType = responseType(url.format, headers.accept);
+      const fhirReq = toFhirRequest(req.method!, url, headers, body);
+      const baseUrl = options.baseUrl ?? `http://${headers.host ?? 'localhost'}${FHIR_PATH}`;
       const ctx: InteractionContext = { reader: store, write, baseUrl, dispatch, inTransaction: false };
       const result = await dispatch(fhirReq, ctx);
       sendResult(res, fhirReq, result, mediaType, pretty);
@@ -54,14 +56,16 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
   };
 }
 
-/** X-Request-Id (echoed when the client sent a sane one) and CORS for simple requests. */
-export function setCommonHeaders(req: IncomingMessage, res: ServerResponse): void {
+/** X-Request-Id (echoed when the client sent a sane one), and CORS for browsers (requests with an Origin). */
+export function setCommonHeaders(headers: RequestHeaders, res: ServerResponse): void {
   if (!res.hasHeader('X-Request-Id')) {
-    const incoming = req.headers['x-request-id'];
-    res.setHeader('X-Request-Id', typeof incoming === 'string' && /^[\w\-.]{1,128}$/.test(incoming) ? incoming : randomUUID());
+    const incoming = headers['x-request-id'];
+    res.setHeader('X-Request-Id', incoming !== undefined && /^[\w\-.]{1,128}$/.test(incoming) ? incoming : randomUUID());
   }
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+  if (headers.origin !== undefined) {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+  }
 }
 
 export function internalError(res: ServerResponse): OperationOutcomeError {

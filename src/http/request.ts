@@ -1,7 +1,7 @@
 /** Turns a raw HTTP request (method, URL below the FHIR base, headers, body) into a FhirRequest. */
-import type { IncomingHttpHeaders } from 'node:http';
 import { badRequest } from '../fhir/errors.js';
 import type { FhirRequest } from '../interactions/types.js';
+import type { RequestHeaders } from './headers.js';
 import { requestType } from './negotiation.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -35,7 +35,7 @@ export function parseUrl(url: string): ParsedUrl {
   return parsed;
 }
 
-export function toFhirRequest(method: string, url: ParsedUrl, h: IncomingHttpHeaders, body: Buffer | undefined): FhirRequest {
+export function toFhirRequest(method: string, url: ParsedUrl, h: RequestHeaders, body: Buffer | undefined): FhirRequest {
   if (!METHODS.has(method)) throw badRequest(`HTTP method ${method} is not part of the FHIR API`);
   const { path } = url;
   const query = url.query;
@@ -44,12 +44,12 @@ export function toFhirRequest(method: string, url: ParsedUrl, h: IncomingHttpHea
     path,
     query,
     headers: {
-      ifMatch: header(h['if-match']),
-      ifNoneMatch: header(h['if-none-match']),
-      ifModifiedSince: header(h['if-modified-since']),
-      ifNoneExist: header(h['if-none-exist']),
-      contentType: header(h['content-type']),
-      prefer: header(h.prefer),
+      ifMatch: h['if-match'],
+      ifNoneMatch: h['if-none-match'],
+      ifModifiedSince: h['if-modified-since'],
+      ifNoneExist: h['if-none-exist'],
+      contentType: h['content-type'],
+      prefer: h.prefer,
     },
   };
   if (body && body.length > 0) {
@@ -65,10 +65,6 @@ export function toFhirRequest(method: string, url: ParsedUrl, h: IncomingHttpHea
     if (!searching) throw badRequest(`${method} needs a request body`);
   }
   return fhirReq;
-}
-
-function header(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }
 
 function parseJson(body: Buffer): unknown {

@@ -26,10 +26,16 @@ export function createHttpServer(options: HttpServerOptions): Server {
 }
 
 function isLean(req: IncomingMessage): boolean {
-  const { method, url, headers } = req;
+  const { method, url } = req;
   if (method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') return false;
   if (!url || !(url.startsWith(FHIR_PATH + '/') || url === FHIR_PATH || url.startsWith(FHIR_PATH + '?'))) return false;
-  if (headers['transfer-encoding'] || (headers['content-length'] && headers['content-length'] !== '0')) return false;
-  const encoding = headers['accept-encoding'];
-  return !encoding || !/gzip|deflate|br/.test(encoding);
+  // rawHeaders, not req.headers: see headers.ts.
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    if (name === 'transfer-encoding') return false;
+    if (name === 'content-length' && raw[i + 1] !== '0') return false;
+    if (name === 'accept-encoding' && /gzip|deflate|br/.test(raw[i + 1])) return false;
+  }
+  return true;
 }

@@ -53,6 +53,8 @@ function open(filename: string, synchronous: string, readonly = false): Database
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536');
+  // Reads through a memory map skip a copy and a system call per page (measured on read-by-id).
+  db.pragma('mmap_size = 1073741824');
   return db;
 }
 
