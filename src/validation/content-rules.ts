@@ -7,6 +7,8 @@
  * - Attachment: the stated `size` equals the size of the base64 `data`;
  * - Bundle: absolute `fullUrl`s; `self`/`first`/`prev`/`next`/`last` links at most once; search
  *   results carry ids; `search.mode = outcome` entries are OperationOutcomes.
+ * - optional content checks (validation options, off by default): example-domain URLs, HTML tags in
+ *   strings (security) and in markdown.
  */
 import type { OperationOutcomeIssue } from '../fhir/types.js';
 import { issue } from '../fhir/errors.js';
@@ -70,4 +72,30 @@ export function checkBundle(bundle: Obj, path: string, issues: OperationOutcomeI
     else if (mode !== 'outcome' && e.resource.resourceType !== 'OperationOutcome' && typeof e.resource.id !== 'string')
       issues.push(issue('error', 'required', 'Search results must have ids', `${at}.resource`));
   });
+}
+
+export interface ContentChecks {
+  /** URLs at example domains are errors. */
+  exampleUrls: boolean;
+  /** HTML tags in string values are errors (security). */
+  htmlInStrings: boolean;
+  /** HTML tags in markdown are errors. */
+  htmlInMarkdown: boolean;
+}
+
+const URL_TYPES = new Set(['uri', 'url', 'canonical']);
+const EXAMPLE_DOMAIN = /(^|[/.@])(example\.org|acme\.com)([/:?#]|$)/i;
+/** An HTML (or XML) start/end tag: `<script>`, `</b>`, `<resource type>`. */
+const HTML_TAG = /<\/?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?\/?>/;
+
+/** The optional content checks on one primitive value of a type. */
+export function checkPrimitiveContent(checks: ContentChecks, type: string, value: string, path: string, issues: OperationOutcomeIssue[]): void {
+  if (checks.exampleUrls && URL_TYPES.has(type) && EXAMPLE_DOMAIN.test(value))
+    issues.push(issue('error', 'value', `Example URLs are not allowed in this context (${value})`, path));
+  else if (checks.htmlInStrings && type === 'string' && HTML_TAG.test(value))
+    issues.push(issue('error', 'security', 'The string value contains text that looks like embedded HTML tags, which are not allowed for security reasons in this context', path));
+  else if (checks.htmlInMarkdown && type === 'markdown') {
+    const m = HTML_TAG.exec(value);
+    if (m) issues.push(issue('error', 'value', `The markdown contains content that appears to be an embedded HTML tag starting at '${m[0].slice(0, 2)}'`, path));
+  }
 }

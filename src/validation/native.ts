@@ -48,14 +48,14 @@ function collectLocalRefs(v: unknown, out: Set<string>): void {
 }
 
 /** dom-2..dom-6 on a DomainResource (dom-6 as a warning). */
-export function checkDomainResource(resource: Obj, path: string, issues: OperationOutcomeIssue[], isContained: boolean): void {
+export function checkDomainResource(resource: Obj, path: string, issues: OperationOutcomeIssue[], isContained: boolean, checkContained = true): void {
   if (!isContained) {
     const text = resource.text;
     if (!isObj(text) || text.div === undefined)
       invariant(issues, 'dom-6', 'A resource should have narrative for robust management', path, 'warning');
   }
   const contained = resource.contained;
-  if (!Array.isArray(contained) || contained.length === 0) return;
+  if (!checkContained || !Array.isArray(contained) || contained.length === 0) return;
   const refs = new Set<string>();
   for (const k in resource) if (k !== 'contained') collectLocalRefs(resource[k], refs);
   const inside = contained.map((c) => {

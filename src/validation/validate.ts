@@ -15,12 +15,24 @@ import { typeModel } from './model.js';
 import { structureValidator } from './structure.js';
 import { structureIssues } from './structure-issues.js';
 import { walkElement, type WalkContext } from './walk.js';
+import type { ContentChecks } from './content-rules.js';
 import { checkDomainResource } from './native.js';
 import { checkBundle } from './content-rules.js';
 
 export interface ValidateOptions {
   /** Profiles (canonical URLs) to validate against besides the base type and meta.profile. */
   profiles?: string[];
+  /**
+   * Whether URLs at the example domains (example.org, acme.com) are acceptable (default true, as the
+   * spec's own examples use them). False for production content: such URLs are errors.
+   */
+  allowExampleUrls?: boolean;
+  /** Security checks: strings (other than markdown and narrative) that contain HTML tags are errors (default false). */
+  securityChecks?: boolean;
+  /** Markdown that contains (unescaped) HTML tags is an error (default false). */
+  noHtmlInMarkdown?: boolean;
+  /** Whether contained resources are validated, and dom-3 (they are referenced) checked (default true). */
+  validateContained?: boolean;
 }
 
 const CORE = 'http://hl7.org/fhir/StructureDefinition/';
@@ -28,7 +40,12 @@ const DOMAIN_RESOURCE = CORE + 'DomainResource';
 
 type Obj = Record<string, unknown>;
 
-function validateTyped(resource: unknown, path: string | undefined, issues: OperationOutcomeIssue[], extraProfiles: string[], containedIn?: Obj): void {
+function contentChecks(o: ValidateOptions): ContentChecks | undefined {
+  const c: ContentChecks = { exampleUrls: o.allowExampleUrls === false, htmlInStrings: !!o.securityChecks, htmlInMarkdown: !!o.noHtmlInMarkdown };
+  return c.exampleUrls || c.htmlInStrings || c.htmlInMarkdown ? c : undefined;
+}
+
+function validateTyped(resource: unknown, path: string | undefined, issues: OperationOutcomeIssue[], extraProfiles: string[], options: ValidateOptions, containedIn?: Obj): void {
   if (!isRecord(resource)) {
     issues.push(issue('error', 'structure', 'A resource must be a JSON object', path));
     return;
@@ -50,10 +67,14 @@ function validateTyped(resource: unknown, path: string | undefined, issues: Oper
     issues,
     env: { resource, rootResource: containedIn ?? resource },
     warnings: true,
-    nested: (r, p, container) => validateTyped(r, p, issues, [], container),
+    nested: (r, p, container) => {
+      if (container && options.validateContained === false) return;
+      validateTyped(r, p, issues, [], options, container);
+    },
+    checks: contentChecks(options),
   };
   walkElement(ctx, model, model.root, type, resource, at);
-  if (model.sd.baseDefinition === DOMAIN_RESOURCE) checkDomainResource(resource, at, issues, containedIn !== undefined);
+  if (model.sd.baseDefinition === DOMAIN_RESOURCE) checkDomainResource(resource, at, issues, containedIn !== undefined, options.validateContained !== false);
   else if (type === 'Bundle') checkBundle(resource, at, issues);
 
   const meta = resource.meta;
@@ -91,7 +112,7 @@ function dedupe(issues: OperationOutcomeIssue[]): OperationOutcomeIssue[] {
 export function validateResource(resource: unknown, options: ValidateOptions = {}): OperationOutcomeIssue[] {
   const issues: OperationOutcomeIssue[] = [];
   try {
-    validateTyped(resource, undefined, issues, options.profiles ?? []);
+    validateTyped(resource, undefined, issues, options.profiles ?? [], options);
   } catch (e) {
     issues.push(issue('error', 'exception', `Validation failed unexpectedly: ${(e as Error).message}`));
   }

@@ -10,7 +10,7 @@ import { childrenOf, choiceType, PRIMITIVES, typeModel, type ElementNode, type T
 import { invariantsFor, type Runnable } from './invariants.js';
 import { checkBinding } from './bindings.js';
 import { checkEle1, checkExt1, checkRef1 } from './native.js';
-import { checkAttachment, checkNarrativeDiv } from './content-rules.js';
+import { checkAttachment, checkNarrativeDiv, checkPrimitiveContent, type ContentChecks } from './content-rules.js';
 import { checkSlices } from './slicing.js';
 import { checkExtensionUse, type ExtensionHost } from './extensions.js';
 
@@ -29,6 +29,8 @@ export interface WalkContext {
   base?: TypeModel;
   /** Validates a nested resource as its own type (contained: `containedIn` is the container). */
   nested(resource: unknown, path: string, containedIn?: Obj): void;
+  /** Optional content checks of primitive values (validation options); undefined when none is on. */
+  checks?: ContentChecks;
 }
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -114,7 +116,10 @@ export function walkElement(
         if (item === null) {
           if (array && !(Array.isArray(exts) && isObj(exts[i])))
             ctx.issues.push(issue('error', 'invariant', `Constraint failed: ele-1: 'All FHIR elements must have a @value or children'`, at));
-        } else if (binding) checkBinding(binding, childType, item, at, ctx.issues);
+        } else {
+          if (binding) checkBinding(binding, childType, item, at, ctx.issues);
+          if (ctx.checks && typeof item === 'string' && !ctx.base) checkPrimitiveContent(ctx.checks, childType, item, at, ctx.issues);
+        }
       }
       continue;
     }

@@ -156,4 +156,15 @@ describe('validateResource', () => {
     expect(at(errors({ ...patient, extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/no-such-thing', valueString: 'x' }] }))).toEqual(['structure Patient.extension[0]']);
     expect(errors({ ...patient, extension: [{ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex', valueCode: 'F' }] })).toEqual([]);
   });
+  it('applies the optional content checks only when asked', () => {
+    const p = { ...patient, name: [{ text: 'A <script>x</script>' }], photo: [{ url: 'http://example.org/photo.png' }] };
+    expect(errors(p)).toEqual([]);
+    expect(at(validateResource(p, { securityChecks: true }).filter((i) => i.severity === 'error'))).toEqual(['security Patient.name[0].text']);
+    expect(at(validateResource(p, { allowExampleUrls: false }).filter((i) => i.severity === 'error'))).toEqual(['value Patient.photo[0].url']);
+    const c = { resourceType: 'Communication', status: 'completed', note: [{ text: 'see <resource type>' }] };
+    expect(at(validateResource(c, { noHtmlInMarkdown: true }).filter((i) => i.severity === 'error'))).toEqual(['value Communication.note[0].text']);
+    const unreferenced = { ...patient, contained: [{ resourceType: 'Practitioner', id: 'x'.repeat(65) }] };
+    expect(errors(unreferenced).length).toBe(2); // id too long, dom-3
+    expect(validateResource(unreferenced, { validateContained: false }).filter((i) => i.severity === 'error')).toEqual([]);
+  });
 });

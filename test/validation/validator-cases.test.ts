@@ -3,6 +3,9 @@
  * without packages/supporting/profiles/logical/bundle-param context and with `use-test` not false,
  * compared to the Java validator's expected outcome (valid = no error/fatal issue).
  *
+ * The case's validator settings (`examples`, `security-checks`, `noHtmlInMarkdown`, `validateContains`)
+ * are passed as the corresponding validation options.
+ *
  * Excluded: module `tx` (needs a terminology server: code validity, displays in SNOMED/LOINC).
  * Cases whose file is not parseable JSON count as agreeing when expected invalid: Qiao's HTTP
  * layer rejects unparseable bodies before validation (JSON5/comments are not accepted).
@@ -10,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { validateResource } from '../../src/validation/validate.js';
+import { validateResource, type ValidateOptions } from '../../src/validation/validate.js';
 
 const DIR = fileURLToPath(new URL('../../../shared/data/fhir-test-cases/validator/', import.meta.url));
 /** The level reached; the test fails if agreement drops below it. */
@@ -18,6 +21,16 @@ const MIN_AGREEMENT = 0.81;
 
 interface Case { name: string; file: string; version?: string; module?: string; java?: string; 'use-test'?: boolean; [k: string]: unknown }
 const CONTEXT_KEYS = ['packages', 'supporting', 'profiles', 'profile', 'logical', 'bundle-param'];
+
+/** The validator settings a case asks for (as the Java test harness applies them), in Qiao's options. */
+function optionsOf(c: Case): ValidateOptions {
+  const o: ValidateOptions = {};
+  if (c.examples === false) o.allowExampleUrls = false;
+  if (c['security-checks'] === true) o.securityChecks = true;
+  if (c.noHtmlInMarkdown === true) o.noHtmlInMarkdown = true;
+  if (c.validateContains === 'IGNORE') o.validateContained = false;
+  return o;
+}
 
 describe('fhir-test-cases validator manifest (R4)', () => {
   const present = existsSync(DIR + 'manifest.json');
@@ -52,7 +65,7 @@ describe('fhir-test-cases validator manifest (R4)', () => {
         else disagreements.push(`${c.name}: not parseable JSON, expected valid`);
         continue;
       }
-      const errors = validateResource(resource).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+      const errors = validateResource(resource, optionsOf(c)).filter((i) => i.severity === 'error' || i.severity === 'fatal');
       if ((errors.length === 0) === expectValid) agree++;
       else disagreements.push(`${c.name} [${c.module}]: expected ${expectValid ? 'valid' : 'invalid'}${errors.length ? `, got ${errors[0].expression?.join(',')}: ${errors[0].diagnostics}` : ''}`);
     }
