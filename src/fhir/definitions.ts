@@ -130,10 +130,25 @@ export class DefinitionsRegistry {
   /** Any conformance resource of the package or Qiao's own by canonical URL (`url|version` accepted). */
   byCanonical(canonical: string): Resource | undefined {
     const url = canonical.split('|')[0];
-    const hit = this.byUrl.get(url);
+    const hit = this.byUrl.get(url) ?? this.byCoreFileName(url);
     if (hit || this.urlIndexBuilt) return hit;
     this.buildUrlIndex();
     return this.byUrl.get(url);
+  }
+
+  /**
+   * Core canonicals name their file: http://hl7.org/fhir/ValueSet/x is ValueSet-x.json. Trying that
+   * first keeps start-up from reading the whole package to build the URL index.
+   */
+  private byCoreFileName(url: string): Resource | undefined {
+    const m = /^http:\/\/hl7\.org\/fhir\/([A-Za-z]+)\/([A-Za-z0-9.\-]+)$/.exec(url);
+    if (!m) return undefined;
+    const file = `${m[1]}-${m[2]}.json`;
+    if (!this.files.has(file)) return undefined;
+    const resource = readJson<Resource & { url?: string }>(join(this.examplesDir, file));
+    if (resource.url !== url) return undefined;
+    this.byUrl.set(url, resource);
+    return resource;
   }
 
   /** Every SearchParameter whose base includes the type (or Resource/DomainResource for all types). */
