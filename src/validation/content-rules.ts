@@ -5,13 +5,14 @@
  *   XHTML namespace, without active content (script, forms, frames, event-handler attributes), with
  *   some text or image;
  * - Attachment: the stated `size` equals the size of the base64 `data`;
- * - Bundle: absolute `fullUrl`s; `self`/`first`/`prev`/`next`/`last` links at most once; search
+ * - Bundle: absolute `fullUrl`s, a RESTful-looking fullUrl ends with the resource's type and id; `self`/`first`/`prev`/`next`/`last` links at most once; search
  *   results carry ids; `search.mode = outcome` entries are OperationOutcomes.
  * - optional content checks (validation options, off by default): example-domain URLs, HTML tags in
  *   strings (security) and in markdown.
  */
 import type { OperationOutcomeIssue } from '../fhir/types.js';
 import { issue } from '../fhir/errors.js';
+import { definitions } from '../fhir/definitions.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,6 +48,27 @@ export function checkAttachment(value: Obj, path: string, issues: OperationOutco
     issues.push(issue('error', 'value', `Stated attachment size ${value.size} does not match the actual size ${actual} of the data`, `${path}.size`));
 }
 
+/** `http(s)://server/base/Type/id` (optionally `/_history/vid`). */
+const RESTFUL_URL = /^https?:\/\/.*\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[^/]+)?$/;
+
+/**
+ * A fullUrl that looks like a RESTful URL (`.../Patient/123`, the type a resource type) must end with
+ * the entry's resource type and id (Bundle: the fullUrl is the resource's identity).
+ */
+function checkRestfulFullUrl(fullUrl: string, resource: Obj, at: string, issues: OperationOutcomeIssue[]): void {
+  const m = RESTFUL_URL.exec(fullUrl);
+  if (!m || !definitions().isResourceType(m[1]) || typeof resource.resourceType !== 'string') return;
+  if (m[1] !== resource.resourceType || (typeof resource.id === 'string' && m[2] !== resource.id))
+    issues.push(
+      issue(
+        'error',
+        'invalid',
+        `The fullUrl '${fullUrl}' looks like a RESTful server URL, so it must end with the correct type and id (/${resource.resourceType}/${typeof resource.id === 'string' ? resource.id : m[2]})`,
+        `${at}.fullUrl`,
+      ),
+    );
+}
+
 const SINGLE_LINKS = new Set(['self', 'first', 'prev', 'previous', 'next', 'last']);
 
 export function checkBundle(bundle: Obj, path: string, issues: OperationOutcomeIssue[]): void {
@@ -65,6 +87,7 @@ export function checkBundle(bundle: Obj, path: string, issues: OperationOutcomeI
     const at = `${path}.entry[${i}]`;
     if (typeof e.fullUrl === 'string' && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(e.fullUrl))
       issues.push(issue('error', 'invalid', `The fullUrl must be an absolute URL (not '${e.fullUrl}')`, `${at}.fullUrl`));
+    else if (typeof e.fullUrl === 'string' && isObj(e.resource)) checkRestfulFullUrl(e.fullUrl, e.resource, at, issues);
     if (bundle.type !== 'searchset' || !isObj(e.resource)) return;
     const mode = isObj(e.search) ? e.search.mode : undefined;
     if (mode === 'outcome' && e.resource.resourceType !== 'OperationOutcome')

@@ -38,6 +38,8 @@ export interface ElementNode {
   fixed?: unknown;
   pattern?: unknown;
   binding?: { strength: string; valueSet?: string };
+  /** Target resource types of a canonical/Reference element (from `type.targetProfile`), when constrained. */
+  targets?: Set<string>;
   constraints: Constraint[];
   /** Slicing of this element (profiles): discriminators and the named slices. */
   slicing?: { discriminator: { type: string; path: string }[]; slices: { name: string; node: ElementNode }[] };
@@ -106,6 +108,8 @@ function buildModel(sd: StructureDefinition): TypeModel {
     if (fixed !== undefined) node.fixed = fixed;
     const pattern = valueOfX(e, 'pattern');
     if (pattern !== undefined) node.pattern = pattern;
+    const targets = (e.type ?? []).flatMap((t) => t.targetProfile ?? []).map((u) => u.slice(u.lastIndexOf('/') + 1).split('|')[0]);
+    if (targets.length && !targets.includes('Resource')) node.targets = new Set(targets);
     if (e.binding) node.binding = { strength: e.binding.strength, valueSet: e.binding.valueSet?.split('|')[0] };
     const slicing = e.slicing as { discriminator?: { type: string; path: string }[] } | undefined;
     if (slicing) node.slicing = { discriminator: slicing.discriminator ?? [], slices: [] };

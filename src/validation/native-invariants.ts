@@ -18,20 +18,25 @@ function parts(v: unknown): { precision: number; ms: number; tz: boolean } | und
   return { precision, ms: Date.parse(iso), tz: !!m[8] };
 }
 
-/** FHIRPath `start <= end` on dates: true/false, or undefined when the precisions make it uncertain. */
-function lessOrEqual(a: unknown, b: unknown): boolean | undefined {
+/**
+ * FHIRPath `start <= end` on dates: true/false, or undefined when the comparison is empty because
+ * the precisions differ and the values agree on the common precision (`2023-06-21` vs
+ * `2023-06-21T06:20:00Z`). Invariants whose result is empty are not satisfied (the HL7 validator
+ * reports them), so per-1 fails then. Values that cannot be parsed are left to the format checks.
+ */
+function lessOrEqual(a: string, b: string): boolean | undefined {
   const pa = parts(a);
   const pb = parts(b);
-  if (!pa || !pb || Number.isNaN(pa.ms) || Number.isNaN(pb.ms)) return undefined;
+  if (!pa || !pb || Number.isNaN(pa.ms) || Number.isNaN(pb.ms)) return true;
   if (pa.precision === pb.precision && pa.tz === pb.tz) return pa.ms <= pb.ms;
-  if (pa.precision <= 3 && pb.precision <= 3) {
-    // date-only values of different precision: compare on the common prefix
-    const n = Math.min(String(a).length, String(b).length);
-    const sa = String(a).slice(0, n);
-    const sb = String(b).slice(0, n);
+  if (pa.precision <= 3 || pb.precision <= 3) {
+    // a date (year, month or day) against a date or dateTime: compare on the date's precision
+    const n = Math.min(pa.precision <= 3 ? a.length : 10, pb.precision <= 3 ? b.length : 10);
+    const sa = a.slice(0, n);
+    const sb = b.slice(0, n);
     return sa < sb ? true : sa > sb ? false : undefined;
   }
-  return undefined;
+  return pa.ms <= pb.ms || undefined; // dateTimes of different precisions or zones: compared as instants
 }
 
 const obs7: Native = (focus) => {
@@ -50,6 +55,6 @@ const obs7: Native = (focus) => {
 
 export const NATIVE_INVARIANTS: Record<string, Native> = {
   'start.hasValue().not() or end.hasValue().not() or (start <= end)': (focus) =>
-    typeof focus.start !== 'string' || typeof focus.end !== 'string' || lessOrEqual(focus.start, focus.end) !== false,
+    typeof focus.start !== 'string' || typeof focus.end !== 'string' || lessOrEqual(focus.start, focus.end) === true,
   'value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()': obs7,
 };

@@ -18,6 +18,7 @@ import { walkElement, type WalkContext } from './walk.js';
 import type { ContentChecks } from './content-rules.js';
 import { checkDomainResource } from './native.js';
 import { checkBundle } from './content-rules.js';
+import { checkResourceRules } from './resource-rules.js';
 
 export interface ValidateOptions {
   /** Profiles (canonical URLs) to validate against besides the base type and meta.profile. */
@@ -76,6 +77,7 @@ function validateTyped(resource: unknown, path: string | undefined, issues: Oper
   walkElement(ctx, model, model.root, type, resource, at);
   if (model.sd.baseDefinition === DOMAIN_RESOURCE) checkDomainResource(resource, at, issues, containedIn !== undefined, options.validateContained !== false);
   else if (type === 'Bundle') checkBundle(resource, at, issues);
+  if (type === 'SearchParameter' || type === 'CapabilityStatement') checkResourceRules(resource, type, at, issues);
 
   const meta = resource.meta;
   const claimed = isRecord(meta) && Array.isArray(meta.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];

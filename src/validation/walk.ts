@@ -12,6 +12,7 @@ import { checkBinding } from './bindings.js';
 import { checkEle1, checkExt1, checkRef1 } from './native.js';
 import { checkAttachment, checkNarrativeDiv, checkPrimitiveContent, type ContentChecks } from './content-rules.js';
 import { checkSlices } from './slicing.js';
+import { checkCanonicalTarget, checkCoding } from './coding.js';
 import { checkExtensionUse, type ExtensionHost } from './extensions.js';
 
 type Obj = Record<string, unknown>;
@@ -78,6 +79,7 @@ export function walkElement(
     // profile walk: content rules were checked by the base walk
   } else if (type === 'Narrative') checkNarrativeDiv(value.div, path, ctx.issues);
   else if (type === 'Attachment') checkAttachment(value, path, ctx.issues);
+  else if (type === 'Coding') checkCoding(value, path, ctx.issues);
   if (def && def.node !== node) runInvariants(ctx, invariantsFor(def.model, def.node, type, baseKeys(ctx, def.node)), value, path);
   runInvariants(ctx, invariantsFor(model, node, type, baseKeys(ctx, node)), value, path);
 
@@ -118,6 +120,7 @@ export function walkElement(
             ctx.issues.push(issue('error', 'invariant', `Constraint failed: ele-1: 'All FHIR elements must have a @value or children'`, at));
         } else {
           if (binding) checkBinding(binding, childType, item, at, ctx.issues);
+          if (child.targets && childType === 'canonical' && typeof item === 'string' && !ctx.base) checkCanonicalTarget(item, child.targets, at, ctx.issues);
           if (ctx.checks && typeof item === 'string' && !ctx.base) checkPrimitiveContent(ctx.checks, childType, item, at, ctx.issues);
         }
       }

@@ -167,4 +167,38 @@ describe('validateResource', () => {
     expect(errors(unreferenced).length).toBe(2); // id too long, dom-3
     expect(validateResource(unreferenced, { validateContained: false }).filter((i) => i.severity === 'error')).toEqual([]);
   });
+  it('checks Codings against code systems Qiao holds, and canonical target types', () => {
+    const withCategory = (coding: object) => ({ ...observation, category: [{ coding: [coding] }] });
+    const cat = 'http://terminology.hl7.org/CodeSystem/observation-category';
+    expect(errors(withCategory({ system: cat, code: 'vital-signs', display: 'Vital Signs' }))).toEqual([]);
+    expect(at(errors(withCategory({ system: cat, code: 'no-such-code' })))).toEqual(['code-invalid Observation.category[0].coding[0].code']);
+    const wrongDisplay = validateResource(withCategory({ system: cat, code: 'vital-signs', display: 'Laboratory' }));
+    expect(wrongDisplay.filter((i) => i.code === 'code-invalid').map((i) => i.severity)).toEqual(['warning']);
+    expect(at(errors(withCategory({ system: 'Location!', code: 'x' })))).toEqual(['value Observation.category[0].coding[0].system']);
+    expect(at(errors(withCategory({ system: 'http://hl7.org/fhir/ValueSet/observation-category', code: 'x' })))).toEqual(['value Observation.category[0].coding[0].system']);
+    const qr = { resourceType: 'QuestionnaireResponse', status: 'completed', questionnaire: 'http://hl7.org/fhir/ValueSet/example-extensional' };
+    expect(at(errors(qr))).toEqual(['invalid QuestionnaireResponse.questionnaire']);
+  });
+
+  it('checks per-1 on dates of different precision, and RESTful fullUrls in Bundles', () => {
+    const enc = { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' } };
+    expect(errors({ ...enc, period: { start: '2023-06-20', end: '2023-06-21T06:20:00Z' } })).toEqual([]);
+    expect(errors({ ...enc, period: { start: '2023-06-21', end: '2023-06-21T06:20:00Z' } }).map((i) => i.diagnostics?.slice(0, 24))).toEqual(['Constraint failed: per-1']);
+    const bundle = (fullUrl: string) => ({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl, resource: { ...patient, id: 'p1' } }] });
+    expect(errors(bundle('http://example.org/fhir/Patient/p1'))).toEqual([]);
+    expect(errors(bundle('urn:uuid:8ce7db7b-9b9b-41ae-b1d7-3f2d1c728a13'))).toEqual([]);
+    expect(at(errors(bundle('http://example.org/fhir/Patient/p2')))).toEqual(['invalid Bundle.entry[0].fullUrl']);
+  });
+
+  it('checks search parameters against their definitions', () => {
+    const sp = { resourceType: 'SearchParameter', url: 'http://x.org/sp', name: 'n', status: 'active', description: 'd', code: 'name', base: ['Organization'], type: 'string', expression: 'Organization.name' };
+    expect(errors({ ...sp, derivedFrom: 'http://hl7.org/fhir/SearchParameter/Organization-name' })).toEqual([]);
+    expect(at(errors({ ...sp, derivedFrom: 'http://hl7.org/fhir/SearchParameter/Organization-name', type: 'token' }))).toEqual(['invalid SearchParameter.type']);
+    expect(at(errors({ ...sp, derivedFrom: 'http://hl7.org/fhir/SearchParameter/Organization-name', base: ['Patient'] }))).toEqual(['invalid SearchParameter.base[0]']);
+    expect(at(errors({ ...sp, type: 'composite' }))).toEqual(['invalid SearchParameter']);
+    const cs = { resourceType: 'CapabilityStatement', status: 'draft', date: '2020-01-01', kind: 'requirements', description: 'd', fhirVersion: '4.0.1', format: ['json'] };
+    const param = (type: string) => ({ ...cs, rest: [{ mode: 'server', resource: [{ type: 'AllergyIntolerance', searchParam: [{ name: 'clinical-status', definition: 'http://hl7.org/fhir/SearchParameter/AllergyIntolerance-clinical-status', type }] }] }] });
+    expect(errors(param('token'))).toEqual([]);
+    expect(at(errors(param('date')))).toEqual(['invalid CapabilityStatement.rest[0].resource[0].searchParam[0]']);
+  });
 });
