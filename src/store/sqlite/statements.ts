@@ -3,17 +3,9 @@
  * bound parameters, never concatenated into SQL.
  */
 import type Database from 'better-sqlite3';
+import type { Tables } from '../sql/schema.js';
 
-export interface VersionRow {
-  seq: number;
-  type: string;
-  id: string;
-  version: number;
-  last_updated: string;
-  method: string;
-  deleted: number;
-  content: string | null;
-}
+export type VersionRow = Tables['resource_version'];
 
 const VERSION_COLUMNS = 'v.seq, v.type, v.id, v.version, v.last_updated, v.method, v.deleted, v.content';
 
