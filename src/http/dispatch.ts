@@ -35,20 +35,17 @@ export async function dispatch(req: FhirRequest, ctx: InteractionContext): Promi
   }
   if (allowed.length) {
     // Only a route binding :type can make path[0] a type; `_history` at the base is not one.
-    if (!path[0].startsWith('_') && params0IsUnknownType(path[0])) throw notFound(`Unknown resource type '${path[0]}'`);
+    if (!path[0].startsWith('_') && !definitions().isResourceType(path[0])) throw notFound(`Unknown resource type '${path[0]}'`);
     throw methodNotAllowed(`${method} is not allowed on ${path.join('/')}`, allowed);
   }
   throw notFound(`No FHIR endpoint at /${path.join('/').slice(0, 200)}`);
 }
 
-function params0IsUnknownType(segment: string): boolean {
-  return !definitions().isResourceType(segment);
-}
-
 async function dispatchOperation(req: FhirRequest, ctx: InteractionContext, method: string, code: string): Promise<FhirResult> {
+  // $op at the base, [type]/$op or [type]/[id]/$op (operations.html#invoking).
+  if (req.path.length > 3) throw notFound('No such operation endpoint');
+  const [type, id] = req.path.length === 1 ? [undefined, undefined] : [req.path[0], req.path.length === 3 ? req.path[1] : undefined];
   const op = findOperation(code);
-  const [type, id] = req.path.length === 3 ? [req.path[0], req.path[1]] : req.path.length === 2 ? [req.path[0], undefined] : [undefined, undefined];
-  if (req.path.length > 3 || (req.path.length === 3 && req.path[2] !== req.path[req.path.length - 1])) throw notFound('No such operation endpoint');
   if (type) assertResourceType(type);
   if (id) assertId(id);
   if (!op || !appliesTo(op.definition, { type, id })) {
