@@ -15,6 +15,7 @@
 import { compile } from '../fhir/fhirpath.js';
 import { compileFast } from './fast-fhirpath.js';
 import { NATIVE_INVARIANTS } from './native-invariants.js';
+import { NATIVE_STATUS } from './native-status.js';
 import { type Constraint, type ElementNode, type TypeModel, childrenOf, PRIMITIVES } from './model.js';
 
 /** Invariants implemented natively (see header). */
@@ -98,18 +99,19 @@ function makeRunnable(c: Constraint, model: TypeModel, node: ElementNode, type: 
     failedInvariants.set(c.key, `compile: ${(e as Error).message}`);
     return undefined;
   }
-  return {
-    ...base,
-    run: (focus, env) => {
-      try {
-        const r = fn(focus, env);
-        return r.length === 0 || r[0] === true || (r.length === 1 && typeof r[0] !== 'boolean');
-      } catch (e) {
-        failedInvariants.set(c.key, `evaluate: ${(e as Error).message}`);
-        return true;
-      }
-    },
+  const viaFhirpath = (focus: Record<string, unknown>, env: Record<string, unknown>): boolean => {
+    try {
+      const r = fn(focus, env);
+      return r.length === 0 || r[0] === true || (r.length === 1 && typeof r[0] !== 'boolean');
+    } catch (e) {
+      failedInvariants.set(c.key, `evaluate: ${(e as Error).message}`);
+      return true;
+    }
   };
+  // natives that decide the well-formed shapes and leave the rest to fhirpath.js (native-status.ts)
+  const maybe = NATIVE_STATUS[c.expression];
+  if (maybe) return { ...base, run: (focus, env) => maybe(focus) ?? viaFhirpath(focus, env) };
+  return { ...base, run: viaFhirpath };
 }
 
 const cache = new WeakMap<ElementNode, Map<string, Runnable[]>>();
