@@ -5,8 +5,12 @@
  * - `fhirChoice: string[][]`: at most one variant of a choice element (`value[x]`) present;
  * - `fhirFixed` / `fhirPattern`: ElementDefinition.fixed[x] (exact) and pattern[x] (partial) values.
  * - `fhirType`: annotation only (names the FHIR primitive type, for error messages).
+ * - `fhirMaxLength` / `fhirMinLength`: string length in UTF-16 units (`s.length`). ajv's own
+ *   maxLength/minLength count code points, which walks the whole string (a Patient's narrative is
+ *   tens of kB) and the limits (1 MB, non-empty xhtml) do not need; the ajv option that switched
+ *   them to `.length` (`unicode: false`) is deprecated and prints a warning.
  */
-import type { Ajv, ErrorObject } from 'ajv';
+import { _, str, type Ajv, type ErrorObject, type KeywordCxt } from 'ajv';
 import { isRecord } from '../fhir/types.js';
 
 type Err = Partial<ErrorObject>;
@@ -37,6 +41,22 @@ export function matchesPattern(value: unknown, pattern: unknown): boolean {
 
 export function addFhirKeywords(ajv: Ajv): void {
   ajv.addKeyword({ keyword: 'fhirType', schemaType: 'string' });
+
+  // inline code keywords: a length comparison in the generated validator, nothing called
+  ajv.addKeyword({
+    keyword: 'fhirMaxLength',
+    type: 'string',
+    schemaType: 'number',
+    code: (cxt: KeywordCxt) => cxt.fail(_`${cxt.data}.length > ${cxt.schema as number}`),
+    error: { message: ({ schema }) => str`must NOT have more than ${schema as number} characters`, params: ({ schema }) => _`{limit: ${schema as number}}` },
+  });
+  ajv.addKeyword({
+    keyword: 'fhirMinLength',
+    type: 'string',
+    schemaType: 'number',
+    code: (cxt: KeywordCxt) => cxt.fail(_`${cxt.data}.length < ${cxt.schema as number}`),
+    error: { message: ({ schema }) => str`must NOT have fewer than ${schema as number} characters`, params: ({ schema }) => _`{limit: ${schema as number}}` },
+  });
 
   type Fn = ((data: Record<string, unknown>) => boolean) & { errors?: Err[] };
   // compiled keywords: the groups are turned into lookup tables once per schema

@@ -33,10 +33,10 @@ export function primitiveSchema(type: string): Record<string, unknown> {
     return s;
   }
   const s: Record<string, unknown> = { type: 'string' };
-  if (type === 'xhtml') return { ...s, minLength: 1 };
+  if (type === 'xhtml') return { ...s, fhirMinLength: 1 };
   const regex = primitiveRegex(type);
   if (regex) s.pattern = `^(?:${regex})$`;
-  s.maxLength = 1048576; // strings SHALL NOT exceed 1 MB
+  s.fhirMaxLength = 1048576; // strings SHALL NOT exceed 1 MB (counted in UTF-16 units, keywords.ts)
   return s;
 }
 

@@ -41,6 +41,7 @@ export function structureIssues(errors: ErrorObject[] | null | undefined, base: 
         break;
       case 'pattern':
       case 'minLength':
+      case 'fhirMinLength':
         out.push(issue('error', 'value', `Invalid ${fhirType ?? 'string'} value '${show(e.data)}'`, path));
         break;
       case 'minimum':

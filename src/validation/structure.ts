@@ -12,7 +12,6 @@ const ajv = new Ajv({
   verbose: true,
   strict: false,
   inlineRefs: true,
-  unicode: false, // maxLength counts UTF-16 units: cheaper, and the 1 MB limit is not exact anyway
   code: { optimize: true },
 });
 addFhirKeywords(ajv);
