@@ -81,7 +81,9 @@ export function checkCoding(coding: Obj, path: string, issues: OperationOutcomeI
     return;
   }
   const display = coding.display;
-  if (typeof display === 'string' && concept.displays.size > 0 && !concept.displays.has(normalize(display)))
+  // displays holds normalized strings (fixed points of normalize), so a hit on the lower-cased
+  // display is a hit on its normalized form; normalize (a regex replace) only when that misses
+  if (typeof display === 'string' && concept.displays.size > 0 && !concept.displays.has(display.toLowerCase()) && !concept.displays.has(normalize(display)))
     issues.push(issue('warning', 'code-invalid', `Wrong Display Name '${display}' for ${system}#${code}. Valid display is '${concept.display ?? ''}'`, `${path}.display`));
 }
 

@@ -8,9 +8,25 @@ import { jsonEqual } from './keywords.js';
 type Obj = Record<string, unknown>;
 type Native = (focus: Obj, env: { resource: Obj }) => boolean;
 
-/** Splits a FHIR date/dateTime/instant into comparable parts; undefined when not parseable. */
-function parts(v: unknown): { precision: number; ms: number; tz: boolean } | undefined {
+type Parts = { precision: number; ms: number; tz: boolean } | undefined;
+
+/**
+ * per-1 runs on every Period (several per Claim/EOB) and parsing is a regex plus Date.parse; the
+ * same instants recur across the resources of a patient, so parsed values are memoized (bounded).
+ */
+const memo = new Map<string, Parts>();
+
+function parts(v: unknown): Parts {
   if (typeof v !== 'string') return undefined;
+  if (memo.has(v)) return memo.get(v);
+  if (memo.size >= 8192) memo.clear();
+  const p = parse(v);
+  memo.set(v, p);
+  return p;
+}
+
+/** Splits a FHIR date/dateTime/instant into comparable parts; undefined when not parseable. */
+function parse(v: string): Parts {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/.exec(v);
   if (!m) return undefined;
   const precision = m[7] ? 7 : m[6] ? 6 : m[5] ? 5 : m[3] ? 3 : m[2] ? 2 : 1;

@@ -83,6 +83,9 @@ function fromCompose(vs: ValueSetResource, depth: number): Expansion | undefined
 
 /** The codes of a value set, or undefined when it cannot be expanded locally. Cached. */
 export function valueSetExpansion(url: string, depth = 0): Expansion | undefined {
+  // hot path (a required binding per coded element): the URL as given is usually cached already
+  const hit = cache.get(url);
+  if (hit !== undefined) return hit ?? undefined;
   const key = url.split('|')[0];
   let e = cache.get(key);
   if (e === undefined) {
@@ -95,5 +98,6 @@ export function valueSetExpansion(url: string, depth = 0): Expansion | undefined
     }
     cache.set(key, e);
   }
+  cache.set(url, e);
   return e ?? undefined;
 }

@@ -81,6 +81,7 @@ function validateTyped(resource: unknown, path: string | undefined, issues: Oper
 
   const meta = resource.meta;
   const claimed = isRecord(meta) && Array.isArray(meta.profile) ? meta.profile.filter((p): p is string => typeof p === 'string') : [];
+  if (claimed.length === 0 && extraProfiles.length === 0) return; // the usual case: no profile walk
   for (const url of new Set([...claimed, ...extraProfiles])) {
     const canonical = url.split('|')[0];
     if (canonical === CORE + type) continue;

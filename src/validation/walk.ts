@@ -6,7 +6,8 @@
  */
 import type { OperationOutcomeIssue } from '../fhir/types.js';
 import { issue } from '../fhir/errors.js';
-import { childrenOf, choiceType, PRIMITIVES, typeModel, type ElementNode, type TypeModel } from './model.js';
+import { typeModel, type ElementNode, type TypeModel } from './model.js';
+import { baseKeys, Kind, planFor, type ChildPlan } from './walk-plan.js';
 import { invariantsFor, type Runnable } from './invariants.js';
 import { checkBinding } from './bindings.js';
 import { checkEle1, checkExt1, checkRef1 } from './native.js';
@@ -44,17 +45,6 @@ function runInvariants(ctx: WalkContext, list: Runnable[], value: Obj, path: str
   }
 }
 
-function baseKeys(ctx: WalkContext, node: ElementNode): Set<string> | undefined {
-  if (!ctx.base) return undefined;
-  const b = ctx.base.byPath.get(node.path);
-  return new Set(b?.constraints.map((c) => c.key) ?? []);
-}
-
-function sameBinding(ctx: WalkContext, node: ElementNode): boolean {
-  const b = ctx.base?.byPath.get(node.path)?.binding;
-  return !!b && b.strength === node.binding?.strength && b.valueSet === node.binding?.valueSet;
-}
-
 let elementModel: TypeModel | undefined;
 
 /**
@@ -72,6 +62,25 @@ export function walkElement(
   def?: { model: TypeModel; node: ElementNode },
   host?: ExtensionHost,
 ): void {
+  const defInvariants = def && def.node !== node ? invariantsFor(def.model, def.node, type, baseKeys(ctx.base, def.node)) : NONE;
+  walk(ctx, model, node, type, value, path, def, host, defInvariants, invariantsFor(model, node, type, baseKeys(ctx.base, node)));
+}
+
+const NONE: Runnable[] = [];
+
+/** walkElement with the element's invariants already looked up (the recursion takes them from the plan). */
+function walk(
+  ctx: WalkContext,
+  model: TypeModel,
+  node: ElementNode,
+  type: string,
+  value: Obj,
+  path: string,
+  def: { model: TypeModel; node: ElementNode } | undefined,
+  host: ExtensionHost | undefined,
+  defInvariants: Runnable[],
+  invariants: Runnable[],
+): void {
   if (def) checkEle1(value, path, ctx.issues);
   if (type === 'Extension') checkExt1(value, path, ctx.issues);
   else if (type === 'Reference') checkRef1(value, path, ctx.env.rootResource, ctx.env.resource, ctx.issues);
@@ -80,82 +89,97 @@ export function walkElement(
   } else if (type === 'Narrative') checkNarrativeDiv(value.div, path, ctx.issues);
   else if (type === 'Attachment') checkAttachment(value, path, ctx.issues);
   else if (type === 'Coding') checkCoding(value, path, ctx.issues);
-  if (def && def.node !== node) runInvariants(ctx, invariantsFor(def.model, def.node, type, baseKeys(ctx, def.node)), value, path);
-  runInvariants(ctx, invariantsFor(model, node, type, baseKeys(ctx, node)), value, path);
+  if (defInvariants.length) runInvariants(ctx, defInvariants, value, path);
+  if (invariants.length) runInvariants(ctx, invariants, value, path);
 
-  const children = node.children;
+  const children = planFor(model, node, ctx.base).children;
   if (!children) return;
   if (node.sliced) checkSlices(value, node.sliced, path, ctx.issues);
   for (const key in value) {
-    const ext = key.charCodeAt(0) === 95;
-    const name = ext ? key.slice(1) : key;
-    const child = children.get(name);
-    if (!child) continue;
+    const cp = children.get(key);
+    if (!cp) continue;
     const v = value[key];
-    const childPath = path + '.' + name;
-    const childType = child.choice ? choiceType(child, name) : child.contentReference ? 'BackboneElement' : (child.types[0] ?? 'BackboneElement');
-    if (ext) {
+    const name = cp.name;
+    const array = Array.isArray(v);
+    if (cp.ext) {
       // `_x`: the id/extensions of a primitive; walk as Element (extensions carry values and invariants)
       if (ctx.base) continue;
       elementModel ??= typeModel('Element');
       if (!elementModel) continue;
-      const items = Array.isArray(v) ? v : [v];
-      const primitiveHost: ExtensionHost = { type: childType, paths: [child.path, def && def.node !== node ? `${def.node.path}.${name}` : undefined], resource: false };
+      const items = array ? (v as unknown[]) : [v];
+      const primitiveHost: ExtensionHost = { type: cp.type, paths: [cp.node.path, def && def.node !== node ? `${def.node.path}.${name}` : undefined], resource: false };
+      const em = elementModel;
+      const elementDef = { model: em, node: em.root };
       items.forEach((item, i) => {
-        if (isObj(item))
-          walkElement(ctx, elementModel!, elementModel!.root, 'Element', item, Array.isArray(v) ? `${childPath}[${i}]` : childPath, { model: elementModel!, node: elementModel!.root }, primitiveHost);
+        if (isObj(item)) walkElement(ctx, em, em.root, 'Element', item, array ? `${path}.${name}[${i}]` : `${path}.${name}`, elementDef, primitiveHost);
       });
       continue;
     }
-    const binding = child.binding?.strength === 'required' && child.binding.valueSet && !sameBinding(ctx, child) ? child.binding.valueSet : undefined;
-    const array = Array.isArray(v);
-    const items = array ? (v as unknown[]) : [v];
-    if (PRIMITIVES.has(childType)) {
-      const exts = value['_' + name];
+    const binding = cp.binding;
+    if (cp.kind === Kind.Primitive) {
+      // the common case (no binding, no canonical targets, no content checks) allocates nothing
+      const targets = cp.node.targets && cp.type === 'canonical' && !ctx.base ? cp.node.targets : undefined;
+      const checks = ctx.base ? undefined : ctx.checks;
+      if (!array) {
+        if (v !== null && (binding || targets || checks)) checkPrimitive(ctx, cp, binding, targets, checks, v, path + '.' + name);
+        continue;
+      }
+      const items = v as unknown[];
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
-        const at = array ? `${childPath}[${i}]` : childPath;
         if (item === null) {
-          if (array && !(Array.isArray(exts) && isObj(exts[i])))
-            ctx.issues.push(issue('error', 'invariant', `Constraint failed: ele-1: 'All FHIR elements must have a @value or children'`, at));
-        } else {
-          if (binding) checkBinding(binding, childType, item, at, ctx.issues);
-          if (child.targets && childType === 'canonical' && typeof item === 'string' && !ctx.base) checkCanonicalTarget(item, child.targets, at, ctx.issues);
-          if (ctx.checks && typeof item === 'string' && !ctx.base) checkPrimitiveContent(ctx.checks, childType, item, at, ctx.issues);
-        }
+          const exts = value['_' + name];
+          if (!(Array.isArray(exts) && isObj(exts[i])))
+            ctx.issues.push(issue('error', 'invariant', `Constraint failed: ele-1: 'All FHIR elements must have a @value or children'`, `${path}.${name}[${i}]`));
+        } else if (binding || targets || checks) checkPrimitive(ctx, cp, binding, targets, checks, item, `${path}.${name}[${i}]`);
       }
       continue;
     }
-    if (childType === 'Resource') {
+    const items = array ? (v as unknown[]) : [v];
+    if (cp.kind === Kind.Resource) {
       if (ctx.base) continue;
-      items.forEach((item, i) => ctx.nested(item, array ? `${childPath}[${i}]` : childPath, name === 'contained' ? ctx.env.resource : undefined));
+      items.forEach((item, i) => ctx.nested(item, array ? `${path}.${name}[${i}]` : `${path}.${name}`, name === 'contained' ? ctx.env.resource : undefined));
       continue;
     }
-    const res = childrenOf(model, child, childType);
+    const res = cp.res;
     const extensionHost =
-      childType === 'Extension' && !ctx.base
+      cp.type === 'Extension' && !ctx.base
         ? (host ?? { type, paths: [node.path, def?.node.path], resource: model.kind === 'resource' && node === model.root })
         : undefined;
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (!isObj(item)) continue;
-      const at = array ? `${childPath}[${i}]` : childPath;
+      const at = array ? `${path}.${name}[${i}]` : `${path}.${name}`;
       if (extensionHost) {
         const extDef = checkExtensionUse(item, at, extensionHost, ctx.issues);
         if (extDef && res) {
-          walkElement(ctx, res.model, res.node, childType, item, at, { model, node: child });
+          walk(ctx, res.model, res.node, cp.type, item, at, cp.def, undefined, cp.defInvariants, cp.invariants);
           walkElement({ ...ctx, base: res.model }, extDef.model, extDef.model.root, 'Extension', item, at);
           continue;
         }
       }
-      if (binding) checkBinding(binding, childType, item, at, ctx.issues);
+      if (binding) checkBinding(binding, cp.type, item, at, ctx.issues);
       if (!res) continue;
       if (ctx.base && res.model !== model) {
         // a datatype the profile does not expand: only the element's own (profile) invariants
-        runInvariants(ctx, invariantsFor(model, child, childType, baseKeys(ctx, child)), item, at);
+        runInvariants(ctx, cp.defInvariants, item, at);
         continue;
       }
-      walkElement(ctx, res.model, res.node, childType, item, at, { model, node: child });
+      walk(ctx, res.model, res.node, cp.type, item, at, cp.def, undefined, cp.defInvariants, cp.invariants);
     }
   }
+}
+
+function checkPrimitive(
+  ctx: WalkContext,
+  cp: ChildPlan,
+  binding: string | undefined,
+  targets: Set<string> | undefined,
+  checks: ContentChecks | undefined,
+  item: unknown,
+  at: string,
+): void {
+  if (binding) checkBinding(binding, cp.type, item, at, ctx.issues);
+  if (targets && typeof item === 'string') checkCanonicalTarget(item, targets, at, ctx.issues);
+  if (checks && typeof item === 'string') checkPrimitiveContent(checks, cp.type, item, at, ctx.issues);
 }

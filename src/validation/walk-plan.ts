@@ -1,0 +1,99 @@
+/**
+ * What the walker needs to know about an element node's children, worked out once per node (and per
+ * base model, for profile walks) instead of once per instance element: the child of each JSON key
+ * (`name` and `_name`), its type, whether it is primitive / a nested resource / complex, its required
+ * binding, where its content is described (childrenOf) and the invariants to run on it.
+ * Ingest validates thousands of resources of the same few types, so all of this is reused.
+ */
+import { childrenOf, choiceType, PRIMITIVES, type ElementNode, type TypeModel } from './model.js';
+import { invariantsFor, type Runnable } from './invariants.js';
+
+export const enum Kind {
+  Primitive,
+  Resource,
+  Complex,
+}
+
+export interface ChildPlan {
+  node: ElementNode;
+  /** JSON name without the `_` of a primitive's extension key. */
+  name: string;
+  /** The key is `_name` (a primitive's id/extensions). */
+  ext: boolean;
+  type: string;
+  kind: Kind;
+  /** Required binding (canonical URL) not already checked by the base walk. */
+  binding?: string;
+  /** Where the child's content is described (Complex only). */
+  res?: { model: TypeModel; node: ElementNode };
+  /** The child as `def` of the recursive walk (one object, not one per element). */
+  def: { model: TypeModel; node: ElementNode };
+  /** Invariants of the child's own definition, when its content is described elsewhere (datatype root). */
+  defInvariants: Runnable[];
+  /** Invariants of the node describing its content (res.node) for this type. */
+  invariants: Runnable[];
+}
+
+export interface NodePlan {
+  children: Map<string, ChildPlan> | undefined;
+}
+
+const NONE: Runnable[] = [];
+
+/** Keys of the base type's invariants at the same path: a profile walk runs only what the profile adds. */
+export function baseKeys(base: TypeModel | undefined, node: ElementNode): Set<string> | undefined {
+  if (!base) return undefined;
+  const b = base.byPath.get(node.path);
+  return new Set(b?.constraints.map((c) => c.key) ?? []);
+}
+
+function sameBinding(base: TypeModel | undefined, node: ElementNode): boolean {
+  const b = base?.byPath.get(node.path)?.binding;
+  return !!b && b.strength === node.binding?.strength && b.valueSet === node.binding?.valueSet;
+}
+
+function childPlan(model: TypeModel, child: ElementNode, name: string, ext: boolean, base: TypeModel | undefined): ChildPlan {
+  const type = child.choice ? choiceType(child, name) : child.contentReference ? 'BackboneElement' : (child.types[0] ?? 'BackboneElement');
+  const kind = PRIMITIVES.has(type) ? Kind.Primitive : type === 'Resource' ? Kind.Resource : Kind.Complex;
+  const plan: ChildPlan = { node: child, name, ext, type, kind, def: { model, node: child }, defInvariants: NONE, invariants: NONE };
+  if (ext) return plan;
+  const vs = child.binding?.strength === 'required' && child.binding.valueSet && !sameBinding(base, child) ? child.binding.valueSet : undefined;
+  if (vs) plan.binding = vs;
+  if (kind !== Kind.Complex) return plan;
+  plan.res = childrenOf(model, child, type);
+  if (!plan.res) return plan;
+  if (plan.res.node !== child) plan.defInvariants = invariantsFor(model, child, type, baseKeys(base, child));
+  plan.invariants = invariantsFor(plan.res.model, plan.res.node, type, baseKeys(base, plan.res.node));
+  return plan;
+}
+
+const plans = new WeakMap<ElementNode, Map<TypeModel | undefined, NodePlan>>();
+/** The plan of a base walk (no profile) is kept on the node itself: one property load per element. */
+const BASE_PLAN = Symbol('basePlan');
+type Planned = ElementNode & { [BASE_PLAN]?: NodePlan };
+
+/** The plan of a node's children (cached per node and base model). */
+export function planFor(model: TypeModel, node: ElementNode, base: TypeModel | undefined): NodePlan {
+  if (!base) {
+    const own = (node as Planned)[BASE_PLAN];
+    if (own) return own;
+  }
+  let byBase = plans.get(node);
+  if (!byBase) plans.set(node, (byBase = new Map()));
+  let plan = byBase.get(base);
+  if (plan) return plan;
+  plan = { children: undefined };
+  if (node.children) {
+    const children = new Map<string, ChildPlan>();
+    for (const [name, child] of node.children) {
+      children.set(name, childPlan(model, child, name, false, base));
+      // `_name` for every child: a non-primitive's `_name` is an unknown element (ajv reports it),
+      // and the original walker walked it the same way
+      children.set('_' + name, childPlan(model, child, name, true, base));
+    }
+    plan.children = children;
+  }
+  byBase.set(base, plan);
+  if (!base) (node as Planned)[BASE_PLAN] = plan;
+  return plan;
+}
