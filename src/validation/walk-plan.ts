@@ -35,7 +35,8 @@ export interface ChildPlan {
 }
 
 export interface NodePlan {
-  children: Map<string, ChildPlan> | undefined;
+  /** By JSON key; a prototype-less object (keyed loads on it are cheaper than Map.get on this path). */
+  children: Record<string, ChildPlan | undefined> | undefined;
 }
 
 const NONE: Runnable[] = [];
@@ -84,12 +85,12 @@ export function planFor(model: TypeModel, node: ElementNode, base: TypeModel | u
   if (plan) return plan;
   plan = { children: undefined };
   if (node.children) {
-    const children = new Map<string, ChildPlan>();
+    const children = Object.create(null) as Record<string, ChildPlan | undefined>;
     for (const [name, child] of node.children) {
-      children.set(name, childPlan(model, child, name, false, base));
+      children[name] = childPlan(model, child, name, false, base);
       // `_name` for every child: a non-primitive's `_name` is an unknown element (ajv reports it),
       // and the original walker walked it the same way
-      children.set('_' + name, childPlan(model, child, name, true, base));
+      children['_' + name] = childPlan(model, child, name, true, base);
     }
     plan.children = children;
   }

@@ -96,7 +96,7 @@ function walk(
   if (!children) return;
   if (node.sliced) checkSlices(value, node.sliced, path, ctx.issues);
   for (const key in value) {
-    const cp = children.get(key);
+    const cp = children[key];
     if (!cp) continue;
     const v = value[key];
     const name = cp.name;
