@@ -37,6 +37,32 @@ function collect(focus: unknown[], name: string, choice: boolean): unknown[] {
   return out;
 }
 
+/**
+ * Whether `collect` along `names` from `o` (one item at level k) would give anything, without
+ * building the intermediate collections: `empty()` / `exists()` only need the first hit.
+ */
+function has(o: unknown, names: string[], underscored: string[], choices: boolean[], k: number): boolean {
+  if (k === names.length) return true;
+  if (typeof o !== 'object' || o === null) return false;
+  const n = o as Node;
+  const name = names[k];
+  if (!choices[k]) return hasIn(n[name], names, underscored, choices, k + 1) || hasIn(n[underscored[k]], names, underscored, choices, k + 1);
+  for (const key in n) {
+    const s = key.charCodeAt(0) === 95 ? key.slice(1) : key;
+    if (s.length > name.length && s.startsWith(name) && s.charCodeAt(name.length) < 91 && s.charCodeAt(name.length) > 64 && hasIn(n[key], names, underscored, choices, k + 1))
+      return true;
+  }
+  return false;
+}
+
+/** `has` over a JSON value as `collect` pushes it: null/undefined nothing, arrays their non-null items. */
+function hasIn(v: unknown, names: string[], underscored: string[], choices: boolean[], k: number): boolean {
+  if (v === undefined || v === null) return false;
+  if (!Array.isArray(v)) return has(v, names, underscored, choices, k);
+  for (const x of v) if (x !== null && has(x, names, underscored, choices, k)) return true;
+  return false;
+}
+
 function hasValue(v: unknown): boolean {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
@@ -82,8 +108,9 @@ export function compileFast(expression: string, isChoice: (relPath: string[]) =>
         for (let k = 0; k < names.length; k++) cur = collect(cur, names[k], choices[k]);
         return cur;
       };
-      if (fn === 'empty') p = (f) => values(f).length === 0;
-      else if (fn === 'exists') p = (f) => values(f).length > 0;
+      const underscored = names.map((n) => '_' + n);
+      if (fn === 'empty') p = (f) => !has(f, names, underscored, choices, 0);
+      else if (fn === 'exists') p = (f) => has(f, names, underscored, choices, 0);
       else p = (f) => {
         const v = values(f);
         return v.length === 1 && hasValue(v[0]);

@@ -100,11 +100,17 @@ function validateTyped(resource: unknown, path: string | undefined, issues: Oper
   }
 }
 
+const dedupeKey = (i: OperationOutcomeIssue) => `${i.severity}|${i.code}|${i.diagnostics ?? ''}|${(i.expression ?? []).join(',')}`;
+
 function dedupe(issues: OperationOutcomeIssue[]): OperationOutcomeIssue[] {
   if (issues.length < 2) return issues;
+  if (issues.length === 2) {
+    // the usual case on ingest (dom-6 and a display warning): no Set, no copy when distinct
+    return dedupeKey(issues[0]) === dedupeKey(issues[1]) ? [issues[0]] : issues;
+  }
   const seen = new Set<string>();
   return issues.filter((i) => {
-    const k = `${i.severity}|${i.code}|${i.diagnostics ?? ''}|${(i.expression ?? []).join(',')}`;
+    const k = dedupeKey(i);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

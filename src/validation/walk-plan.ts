@@ -41,11 +41,19 @@ export interface NodePlan {
 
 const NONE: Runnable[] = [];
 
-/** Keys of the base type's invariants at the same path: a profile walk runs only what the profile adds. */
+const baseKeyCache = new WeakMap<TypeModel, WeakMap<ElementNode, Set<string>>>();
+
+/**
+ * Keys of the base type's invariants at the same path: a profile walk runs only what the profile
+ * adds. Memoized: every extension with a definition is walked as a profile of Extension.
+ */
 export function baseKeys(base: TypeModel | undefined, node: ElementNode): Set<string> | undefined {
   if (!base) return undefined;
-  const b = base.byPath.get(node.path);
-  return new Set(b?.constraints.map((c) => c.key) ?? []);
+  let byNode = baseKeyCache.get(base);
+  if (!byNode) baseKeyCache.set(base, (byNode = new WeakMap()));
+  let keys = byNode.get(node);
+  if (!keys) byNode.set(node, (keys = new Set(base.byPath.get(node.path)?.constraints.map((c) => c.key) ?? [])));
+  return keys;
 }
 
 function sameBinding(base: TypeModel | undefined, node: ElementNode): boolean {
