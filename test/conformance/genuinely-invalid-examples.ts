@@ -1,7 +1,8 @@
 /**
  * Official examples that break a rule of the R4 specification itself, so Qiao rightly rejects them.
  * Each entry names the rule — an invariant key, or `min:<element>` for a missing required element —
- * and why the example breaks it. test/validation/examples.test.ts keeps the same list.
+ * and why the example breaks it. Used by test/validation/examples.test.ts (the validator alone) and
+ * examples-roundtrip.test.ts (through the HTTP API).
  */
 import type { OperationOutcomeIssue } from '../../src/fhir/types.js';
 
