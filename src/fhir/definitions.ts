@@ -141,7 +141,7 @@ export class DefinitionsRegistry {
    * first keeps start-up from reading the whole package to build the URL index.
    */
   private byCoreFileName(url: string): Resource | undefined {
-    const m = /^http:\/\/hl7\.org\/fhir\/([A-Za-z]+)\/([A-Za-z0-9.\-]+)$/.exec(url);
+    const m = /^http:\/\/hl7\.org\/fhir\/([A-Za-z]+)\/([A-Za-z0-9.-]+)$/.exec(url);
     if (!m) return undefined;
     const file = `${m[1]}-${m[2]}.json`;
     if (!this.files.has(file)) return undefined;

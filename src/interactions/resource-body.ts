@@ -15,8 +15,14 @@ export function requireResourceBody(body: unknown, type: string): Resource {
   return body as Resource;
 }
 
+/**
+ * What a write must meet: everything the validator reports as an error, except that a code a complete
+ * CodeSystem does not define is a warning where no required binding applies (ValidateOptions.unknownCodes).
+ */
+export const WRITE_POLICY = { unknownCodes: 'warning' } as const;
+
 /** 422 with every error the validator finds; warnings do not block the write. */
 export function validateForWrite(resource: Resource): void {
-  const issues = validateResource(resource);
+  const issues = validateResource(resource, WRITE_POLICY);
   if (issues.some((i) => i.severity === 'error' || i.severity === 'fatal')) throw unprocessable(issues);
 }

@@ -6,6 +6,7 @@
 import { definitions } from '../fhir/definitions.js';
 import { badRequest, informational, issue } from '../fhir/errors.js';
 import type { OperationOutcome, Resource } from '../fhir/types.js';
+import { WRITE_POLICY } from '../interactions/resource-body.js';
 import { parseStored, requireLive } from '../interactions/resource-result.js';
 import { validateResource } from '../validation/validate.js';
 import type { Operation, OperationDefinition } from './operation.js';
@@ -36,7 +37,9 @@ export const validateOperation: Operation = {
       issues.push(issue('error', 'invalid', `The resource's id '${String(resource.id)}' does not match '${target.id}'`, `${target.type}.id`));
     }
     const profiles = input.values.get('profile');
-    issues.push(...validateResource(resource, { profiles }));
+    // Asked whether it would be accepted as a write: the write policy; otherwise the full, strict report.
+    const policy = mode === 'create' || mode === 'update' ? WRITE_POLICY : {};
+    issues.push(...validateResource(resource, { ...policy, profiles }));
     const outcome: OperationOutcome = issues.length
       ? { resourceType: 'OperationOutcome', issue: issues }
       : informational('Validation successful: no issues found');

@@ -60,7 +60,7 @@ function systemInfo(system: string): SystemInfo {
   return info;
 }
 
-export function checkCoding(coding: Obj, path: string, issues: OperationOutcomeIssue[]): void {
+export function checkCoding(coding: Obj, path: string, issues: OperationOutcomeIssue[], unknownCodes: 'error' | 'warning' = 'error'): void {
   const system = coding.system;
   if (typeof system !== 'string') return;
   const info = systemInfo(system);
@@ -77,7 +77,7 @@ export function checkCoding(coding: Obj, path: string, issues: OperationOutcomeI
   if (typeof code !== 'string') return;
   const concept = info.concepts.get(info.caseSensitive ? code : code.toLowerCase());
   if (!concept) {
-    issues.push(issue('error', 'code-invalid', `Unknown code '${code}' in the CodeSystem '${system}'`, `${path}.code`));
+    issues.push(issue(unknownCodes, 'code-invalid', `Unknown code '${code}' in the CodeSystem '${system}'`, `${path}.code`));
     return;
   }
   const display = coding.display;

@@ -34,6 +34,13 @@ export interface ValidateOptions {
   noHtmlInMarkdown?: boolean;
   /** Whether contained resources are validated, and dom-3 (they are referenced) checked (default true). */
   validateContained?: boolean;
+  /**
+   * Severity of a code that a complete CodeSystem Qiao holds does not define, where no required binding
+   * applies (required bindings are always errors). 'error' (default) as the HL7 validator reports it;
+   * writes use 'warning', so that producers' slips in preferred or example bindings (Synthea sends
+   * observation-category 'vital-sign') do not block clinical data.
+   */
+  unknownCodes?: 'error' | 'warning';
 }
 
 const CORE = 'http://hl7.org/fhir/StructureDefinition/';
@@ -73,6 +80,7 @@ function validateTyped(resource: unknown, path: string | undefined, issues: Oper
       validateTyped(r, p, issues, [], options, container);
     },
     checks: contentChecks(options),
+    unknownCodes: options.unknownCodes ?? 'error',
   };
   walkElement(ctx, model, model.root, type, resource, at);
   if (model.sd.baseDefinition === DOMAIN_RESOURCE) checkDomainResource(resource, at, issues, containedIn !== undefined, options.validateContained !== false);

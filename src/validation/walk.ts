@@ -33,6 +33,8 @@ export interface WalkContext {
   nested(resource: unknown, path: string, containedIn?: Obj): void;
   /** Optional content checks of primitive values (validation options); undefined when none is on. */
   checks?: ContentChecks;
+  /** Severity of codes unknown to a complete CodeSystem (see ValidateOptions.unknownCodes). */
+  unknownCodes: 'error' | 'warning';
 }
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -88,7 +90,7 @@ function walk(
     // profile walk: content rules were checked by the base walk
   } else if (type === 'Narrative') checkNarrativeDiv(value.div, path, ctx.issues);
   else if (type === 'Attachment') checkAttachment(value, path, ctx.issues);
-  else if (type === 'Coding') checkCoding(value, path, ctx.issues);
+  else if (type === 'Coding') checkCoding(value, path, ctx.issues, ctx.unknownCodes);
   if (defInvariants.length) runInvariants(ctx, defInvariants, value, path);
   if (invariants.length) runInvariants(ctx, invariants, value, path);
 
