@@ -30,7 +30,7 @@ export function versionHeaders(v: StoredVersion, baseUrl: string) {
 }
 
 export function resourceResult(status: number, v: StoredVersion, baseUrl: string): FhirResult {
-  return { status, json: v.json, headers: versionHeaders(v, baseUrl) };
+  return { status, json: v.json, headers: versionHeaders(v, baseUrl), lastUpdated: v.lastUpdated };
 }
 
 export function parseStored(v: StoredVersion): Resource {

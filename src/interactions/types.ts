@@ -30,6 +30,8 @@ export interface FhirResult {
   /** The stored JSON text of the resource, when it can be sent as is (saves a parse and a stringify). */
   json?: string;
   headers?: { etag?: string; lastModified?: string; location?: string; contentLocation?: string };
+  /** meta.lastUpdated of the version returned or written (Last-Modified has only second precision). */
+  lastUpdated?: string;
   /** What `Prefer: return=OperationOutcome` returns for a write. */
   outcome?: OperationOutcome;
 }

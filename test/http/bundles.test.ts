@@ -387,6 +387,8 @@ describe('transaction-response', () => {
     expect(res.status).toBe(200);
     expect(res.body.entry[0].resource).toMatchObject({ resourceType: 'Patient', name: [{ family: 'Rep' }], meta: { versionId: '1' } });
     expect(res.body.entry[0].fullUrl).toBe(`${server.fhirBase}/${refOf(res.body.entry[0].response.location)}`);
+    // lastModified is the version's meta.lastUpdated, to the millisecond (not the HTTP date's second).
+    expect(res.body.entry[0].response.lastModified).toBe(res.body.entry[0].resource.meta.lastUpdated);
   });
 });
 

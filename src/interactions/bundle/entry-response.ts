@@ -21,13 +21,16 @@ export function responseEntry(result: FhirResult, baseUrl: string, prefer: Retur
   const location = h.location ?? h.contentLocation;
   if (location) entry.response!.location = location.startsWith(baseUrl + '/') ? location.slice(baseUrl.length + 1) : location;
   if (h.etag) entry.response!.etag = h.etag;
-  if (h.lastModified) entry.response!.lastModified = new Date(h.lastModified).toISOString();
-  const resource = result.resource ?? (result.json ? (JSON.parse(result.json) as Resource) : undefined);
-  if (resource && (alwaysBody || prefer === 'representation')) {
+  const lastModified = result.lastUpdated ?? (h.lastModified ? new Date(h.lastModified).toISOString() : undefined);
+  if (lastModified) entry.response!.lastModified = lastModified;
+  const hasResource = result.resource !== undefined || result.json !== undefined;
+  // The stored JSON is parsed only when the entry carries the resource (not for the usual minimal response).
+  if (hasResource && (alwaysBody || prefer === 'representation')) {
+    const resource = result.resource ?? (JSON.parse(result.json!) as Resource);
     entry.resource = resource;
     if (resource.id && resource.resourceType !== 'Bundle') entry.fullUrl = `${baseUrl}/${resource.resourceType}/${resource.id}`;
   }
-  if (result.outcome && (prefer === 'OperationOutcome' || !resource)) entry.response!.outcome = result.outcome;
+  if (result.outcome && (prefer === 'OperationOutcome' || !hasResource)) entry.response!.outcome = result.outcome;
   return entry;
 }
 
