@@ -39,15 +39,16 @@ export const ROUTES: Route[] = [
 /** Matches path segments against a pattern; returns the bound parameters or undefined. */
 export function matchPattern(pattern: string[], path: string[]): Record<string, string> | undefined {
   if (pattern.length !== path.length) return undefined;
-  const params: Record<string, string> = {};
+  // Check every segment before allocating: most patterns tried on a request do not match.
   for (let i = 0; i < pattern.length; i++) {
     const p = pattern[i];
     const s = path[i];
-    if (p.startsWith(':')) {
+    if (p[0] === ':') {
       // Literal segments such as _history, _search and $operations never bind as a type or id.
-      if (s.startsWith('_') || s.startsWith('$') || s === '') return undefined;
-      params[p.slice(1)] = s;
+      if (s === '' || s[0] === '_' || s[0] === '$') return undefined;
     } else if (p !== s) return undefined;
   }
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) if (pattern[i][0] === ':') params[pattern[i].slice(1)] = path[i];
   return params;
 }

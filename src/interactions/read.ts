@@ -1,14 +1,12 @@
 /** read: GET [base]/[type]/[id] (http.html#read), with If-None-Match and If-Modified-Since (304). */
-import { assertId, assertResourceType, etag, requireLive, resourceResult } from './resource-result.js';
+import { assertId, assertResourceType, etag, readResult, requireLive } from './resource-result.js';
 import type { FhirRequest, FhirResult, InteractionContext } from './types.js';
 
 export async function read(req: FhirRequest, ctx: InteractionContext, type: string, id: string): Promise<FhirResult> {
   assertResourceType(type);
   assertId(id);
   const v = requireLive(await ctx.reader.read(type, id), type, id);
-  const result = resourceResult(200, v, ctx.baseUrl);
-  result.headers!.contentLocation = result.headers!.location;
-  delete result.headers!.location;
+  const result = readResult(v, ctx.baseUrl);
   if (notModified(req, v.versionId, v.lastUpdated)) return { status: 304, headers: result.headers };
   return result;
 }

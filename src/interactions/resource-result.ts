@@ -33,6 +33,16 @@ export function resourceResult(status: number, v: StoredVersion, baseUrl: string
   return { status, json: v.json, headers: versionHeaders(v, baseUrl), lastUpdated: v.lastUpdated };
 }
 
+/** A read's result: the version's URL goes in Content-Location (a read creates nothing, so no Location). */
+export function readResult(v: StoredVersion, baseUrl: string): FhirResult {
+  const headers = {
+    etag: etag(v.versionId),
+    lastModified: httpDate(v.lastUpdated),
+    contentLocation: `${baseUrl}/${v.type}/${v.id}/_history/${v.versionId}`,
+  };
+  return { status: 200, json: v.json, headers, lastUpdated: v.lastUpdated };
+}
+
 export function parseStored(v: StoredVersion): Resource {
   return JSON.parse(v.json!) as Resource;
 }

@@ -1,6 +1,6 @@
 /** vread: GET [base]/[type]/[id]/_history/[vid] (http.html#vread). */
 import { badRequest, gone, notFound } from '../fhir/errors.js';
-import { assertId, assertResourceType, resourceResult } from './resource-result.js';
+import { assertId, assertResourceType, readResult } from './resource-result.js';
 import type { FhirResult, InteractionContext } from './types.js';
 
 export async function vread(ctx: InteractionContext, type: string, id: string, vid: string): Promise<FhirResult> {
@@ -10,8 +10,5 @@ export async function vread(ctx: InteractionContext, type: string, id: string, v
   const v = await ctx.reader.vread(type, id, Number(vid));
   if (!v) throw notFound(`${type}/${id} has no version ${vid}`);
   if (v.deleted) throw gone(`Version ${vid} of ${type}/${id} is a deletion`);
-  const result = resourceResult(200, v, ctx.baseUrl);
-  result.headers!.contentLocation = result.headers!.location;
-  delete result.headers!.location;
-  return result;
+  return readResult(v, ctx.baseUrl);
 }
