@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OperationOutcomeError } from '../../../src/fhir/errors.js';
+import { thrown } from '../../helpers/thrown.js';
 import type { Parameters, ParametersParameter, Resource } from '../../../src/fhir/types.js';
 import { applyFhirPathPatch } from '../../../src/interactions/patch/fhirpath-patch.js';
 
@@ -36,16 +36,6 @@ function patient(): Resource {
     _birthDate: structuredClone(birthTime),
     deceasedBoolean: false,
   };
-}
-
-function thrown(fn: () => unknown): OperationOutcomeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(OperationOutcomeError);
-    return err as OperationOutcomeError;
-  }
-  throw new Error('expected an OperationOutcomeError, nothing was thrown');
 }
 
 describe('FHIRPath Patch: handwritten', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OperationOutcomeError } from '../../../src/fhir/errors.js';
+import { thrown } from '../../helpers/thrown.js';
 import type { Resource } from '../../../src/fhir/types.js';
 import { applyJsonPatch } from '../../../src/interactions/patch/json-patch.js';
 import { haveSharedCases, patchCasesDir } from './shared-cases.js';
@@ -12,16 +12,6 @@ interface JsonPatchCase {
   patch: unknown;
   expected?: unknown;
   error?: string;
-}
-
-function thrown(fn: () => unknown): OperationOutcomeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(OperationOutcomeError);
-    return err as OperationOutcomeError;
-  }
-  throw new Error('expected an OperationOutcomeError, nothing was thrown');
 }
 
 if (!haveSharedCases) console.log(`JSON Patch official cases skipped: ${patchCasesDir} is absent`);
