@@ -42,7 +42,7 @@ export async function transaction(bundle: Bundle, ctx: InteractionContext, prefe
       }
     }
     const map = await assignIdentities(planned, entries, tx, ctx.baseUrl);
-    checkOverlaps(planned, map);
+    checkOverlaps(planned);
     for (const p of planned) {
       // PATCH bodies too: a FHIRPath Patch value or a JSON Patch value may hold a reference to a fullUrl.
       if (p.req.body) {
@@ -113,7 +113,7 @@ async function assignIdentities(planned: Planned[], entries: BundleEntry[], tx: 
 }
 
 /** A resource may be written by only one entry of a transaction (http.html#trules). */
-function checkOverlaps(planned: Planned[], map: ReferenceMap): void {
+function checkOverlaps(planned: Planned[]): void {
   const seen = new Map<string, number>();
   for (const p of planned) {
     if (p.req.method === 'GET' || p.req.method === 'HEAD') continue;
@@ -125,5 +125,4 @@ function checkOverlaps(planned: Planned[], map: ReferenceMap): void {
     }
     seen.set(target, p.index);
   }
-  void map;
 }
