@@ -42,7 +42,7 @@ export function createApp(options: AppOptions): express.Express {
     if (e.type === 'entity.too.large') return sendError(res, tooLarge(`The request body is larger than the limit of ${options.bodyLimit} bytes`));
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, badRequest(`Malformed request: ${e.message ?? 'unreadable body'}`));
     logger.error({ err: errorSummary(err), requestId: res.getHeader('X-Request-Id') }, 'internal error');
-    sendError(res, internalError(res));
+    sendError(res, internalError(res.getHeader('X-Request-Id')));
   });
   return app;
 }

@@ -34,7 +34,8 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
 
   return async (req, res, body) => {
     const headers = pickHeaders(req.rawHeaders);
-    setCommonHeaders(headers, res);
+    // Behind express the common headers are set already; on the lean path they go out with writeHead.
+    const common = res.hasHeader('X-Request-Id') ? {} : commonHeaders(headers);
     let mediaType = 'application/fhir+json';
     let pretty = false;
     try {
@@ -47,29 +48,34 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
       const baseUrl = options.baseUrl ?? `http://${headers.host ?? 'localhost'}${FHIR_PATH}`;
       const ctx: InteractionContext = { reader: store, write, baseUrl, dispatch, inTransaction: false };
       const result = await dispatch(fhirReq, ctx);
-      sendResult(res, fhirReq, result, mediaType, pretty);
+      sendResult(res, fhirReq, result, mediaType, pretty, common);
     } catch (err) {
-      if (err instanceof OperationOutcomeError) return sendError(res, err, mediaType, pretty);
-      logger.error({ err: errorSummary(err), requestId: res.getHeader('X-Request-Id') }, 'internal error');
-      sendError(res, internalError(res), mediaType);
+      if (err instanceof OperationOutcomeError) return sendError(res, err, mediaType, pretty, common);
+      const requestId = common['X-Request-Id'] ?? res.getHeader('X-Request-Id');
+      logger.error({ err: errorSummary(err), requestId }, 'internal error');
+      sendError(res, internalError(requestId), mediaType, false, common);
     }
   };
 }
 
 /** X-Request-Id (echoed when the client sent a sane one), and CORS for browsers (requests with an Origin). */
-export function setCommonHeaders(headers: RequestHeaders, res: ServerResponse): void {
-  if (!res.hasHeader('X-Request-Id')) {
-    const incoming = headers['x-request-id'];
-    res.setHeader('X-Request-Id', incoming !== undefined && /^[\w\-.]{1,128}$/.test(incoming) ? incoming : randomUUID());
-  }
+export function commonHeaders(headers: RequestHeaders): Record<string, string> {
+  const incoming = headers['x-request-id'];
+  const out: Record<string, string> = { 'X-Request-Id': incoming !== undefined && /^[\w\-.]{1,128}$/.test(incoming) ? incoming : randomUUID() };
   if (headers.origin !== undefined) {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+    out['Access-Control-Allow-Origin'] = '*';
+    out['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
   }
+  return out;
 }
 
-export function internalError(res: ServerResponse): OperationOutcomeError {
-  return new OperationOutcomeError(500, [issue('fatal', 'exception', `Internal server error (request ${String(res.getHeader('X-Request-Id'))})`)]);
+/** For the express path: the common headers set on the response before any middleware answers. */
+export function setCommonHeaders(headers: RequestHeaders, res: ServerResponse): void {
+  for (const [name, value] of Object.entries(commonHeaders(headers))) res.setHeader(name, value);
+}
+
+export function internalError(requestId: unknown): OperationOutcomeError {
+  return new OperationOutcomeError(500, [issue('fatal', 'exception', `Internal server error (request ${String(requestId)})`)]);
 }
 
 /** What is logged of an unexpected error: its kind and code location, never request data. */

@@ -19,7 +19,9 @@ export function parseUrl(url: string): ParsedUrl {
   const rawPath = q < 0 ? url : url.slice(0, q);
   let path: string[];
   try {
-    path = rawPath.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+    path = rawPath.split('/').filter((s) => s !== '');
+    // Most paths carry no escapes; decoding is only needed when one does.
+    if (rawPath.includes('%')) path = path.map((s) => decodeURIComponent(s));
   } catch {
     throw badRequest('The request URL is not validly percent-encoded');
   }

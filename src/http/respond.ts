@@ -7,8 +7,9 @@ import { informational, OperationOutcomeError } from '../fhir/errors.js';
 import type { FhirRequest, FhirResult } from '../interactions/types.js';
 import { returnPreference } from './dispatch.js';
 
-export function sendResult(res: ServerResponse, fhirReq: FhirRequest, result: FhirResult, mediaType: string, pretty: boolean): void {
-  const headers: OutgoingHttpHeaders = {};
+/** `common`: headers every response of this request carries (X-Request-Id, CORS), sent with the rest. */
+export function sendResult(res: ServerResponse, fhirReq: FhirRequest, result: FhirResult, mediaType: string, pretty: boolean, common: OutgoingHttpHeaders = {}): void {
+  const headers: OutgoingHttpHeaders = common;
   const h = result.headers ?? {};
   if (h.etag) headers['ETag'] = h.etag;
   if (h.lastModified) headers['Last-Modified'] = h.lastModified;
@@ -36,8 +37,8 @@ export function sendResult(res: ServerResponse, fhirReq: FhirRequest, result: Fh
   writeBody(res, result.status, headers, body, mediaType);
 }
 
-export function sendError(res: ServerResponse, err: OperationOutcomeError, mediaType = 'application/fhir+json', pretty = false): void {
-  writeBody(res, err.status, { ...err.headers }, JSON.stringify(err.outcome, null, pretty ? 2 : undefined), mediaType);
+export function sendError(res: ServerResponse, err: OperationOutcomeError, mediaType = 'application/fhir+json', pretty = false, common: OutgoingHttpHeaders = {}): void {
+  writeBody(res, err.status, { ...common, ...err.headers }, JSON.stringify(err.outcome, null, pretty ? 2 : undefined), mediaType);
 }
 
 function writeBody(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: string | undefined, mediaType: string): void {

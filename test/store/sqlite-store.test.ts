@@ -120,4 +120,24 @@ describe('SqliteStore', () => {
     raw.close();
     expect(() => SqliteStore.open({ filename, extractor: extractIdentifierTokens })).toThrow(/newer than this Qiao understands/);
   });
+  it('shows every committed write to the reads that follow it, within one event-loop turn too', async () => {
+    const { store } = fileStore();
+    await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient' }, 'PUT'));
+    // Reads share a snapshot within a turn; a commit in the same turn must end it.
+    expect((await store.read('Patient', 'a'))?.versionId).toBe(1);
+    await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient', gender: 'male' }, 'PUT'));
+    expect((await store.read('Patient', 'a'))?.versionId).toBe(2);
+    expect((await store.history({ type: 'Patient', id: 'a', count: 10 })).total).toBe(2);
+  });
+
+  it('shows writes made by another connection to the same file from the next turn on', async () => {
+    const { store, filename } = fileStore();
+    await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient' }, 'PUT'));
+    expect((await store.read('Patient', 'a'))?.versionId).toBe(1);
+    const other = SqliteStore.open({ filename, extractor: extractIdentifierTokens });
+    stores.push(other);
+    await other.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient', gender: 'female' }, 'PUT'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await store.read('Patient', 'a'))?.versionId).toBe(2);
+  });
 });

@@ -135,6 +135,9 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
   private readonly begin;
   private readonly commit;
   private readonly rollback;
+  private readonly beginRead;
+  private readonly endRead;
+  private snapshotOpen = false;
 
   static open(options: SqliteOptions): SqliteStore {
     const memory = options.filename === ':memory:';
@@ -154,6 +157,45 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
     this.begin = writer.prepare('BEGIN IMMEDIATE');
     this.commit = writer.prepare('COMMIT');
     this.rollback = writer.prepare('ROLLBACK');
+    this.beginRead = reader.prepare('BEGIN');
+    this.endRead = reader.prepare('COMMIT');
+  }
+
+  // Reads outside transactions share one read transaction per event-loop turn. Why: starting one
+  // costs three system calls (a WAL read-mark lock, its release, an fstat), as much as the lookup
+  // itself (measured on read-by-id under load). The snapshot ends when the turn ends and before each
+  // of our own commits, so no read misses a write that was acknowledged before the read arrived.
+  private openSnapshot(): void {
+    if (this.snapshotOpen || this.db === this.writer) return;
+    this.beginRead.run();
+    this.snapshotOpen = true;
+    setImmediate(this.endSnapshot);
+  }
+
+  private readonly endSnapshot = (): void => {
+    if (!this.snapshotOpen) return;
+    this.snapshotOpen = false;
+    this.endRead.run();
+  };
+
+  override read(type: string, id: string) {
+    this.openSnapshot();
+    return super.read(type, id);
+  }
+
+  override vread(type: string, id: string, versionId: number) {
+    this.openSnapshot();
+    return super.vread(type, id, versionId);
+  }
+
+  override history(q: HistoryQuery) {
+    this.openSnapshot();
+    return super.history(q);
+  }
+
+  override findIds(criteria: Criteria, limit: number) {
+    this.openSnapshot();
+    return super.findIds(criteria, limit);
   }
 
   async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -161,6 +203,7 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
       this.begin.run();
       try {
         const result = await fn(this.tx);
+        this.endSnapshot();
         this.commit.run();
         return result;
       } catch (err) {
@@ -176,6 +219,7 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
 
   async close() {
     await this.mutex.run(async () => {
+      this.endSnapshot();
       if (this.db !== this.writer) this.db.close();
       this.writer.close();
     });
