@@ -21,7 +21,7 @@ import type {
 import { compileQuery, queryBuilder } from '../sql/builder.js';
 import { findIdsQuery, historyCountQuery, historyPageQuery } from '../sql/queries.js';
 import { migrate } from './migrations.js';
-import { prepareReads, prepareWrites, type VersionRow } from './statements.js';
+import { prepareReads, prepareWrites, type VersionRow, type VersionTuple } from './statements.js';
 import { Mutex } from './mutex.js';
 import { LastUpdatedClock } from '../clock.js';
 
@@ -47,6 +47,10 @@ function toStored(row: VersionRow): StoredVersion {
   };
 }
 
+function fromTuple(type: string, id: string, t: VersionTuple): StoredVersion {
+  return { type, id, versionId: t[0], lastUpdated: t[1], method: t[2] as WriteMethod, deleted: t[3] === 1, json: t[4] ?? undefined };
+}
+
 function open(filename: string, synchronous: string, readonly = false): Database.Database {
   const db = new Database(filename, { readonly });
   if (!readonly) db.pragma('journal_mode = WAL');
@@ -66,13 +70,13 @@ class SqliteReader implements StoreReader {
   }
 
   async read(type: string, id: string) {
-    const row = this.reads.current.get(type, id) as VersionRow | undefined;
-    return row && toStored(row);
+    const row = this.reads.current.get(type, id) as VersionTuple | undefined;
+    return row && fromTuple(type, id, row);
   }
 
   async vread(type: string, id: string, versionId: number) {
-    const row = this.reads.version.get(type, id, versionId) as VersionRow | undefined;
-    return row && toStored(row);
+    const row = this.reads.version.get(type, id, versionId) as VersionTuple | undefined;
+    return row && fromTuple(type, id, row);
   }
 
   async history(q: HistoryQuery): Promise<HistoryPage> {

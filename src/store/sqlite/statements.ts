@@ -7,14 +7,19 @@ import type { Tables } from '../sql/schema.js';
 
 export type VersionRow = Tables['resource_version'];
 
-const VERSION_COLUMNS = 'v.seq, v.type, v.id, v.version, v.last_updated, v.method, v.deleted, v.content';
+/** One version of a known type and id, as an array: [version, last_updated, method, deleted, content]. */
+export type VersionTuple = [number, string, string, number, string | null];
+
+// Read-by-id returns arrays (raw), not objects: better-sqlite3 looks up each column's property name
+// for every object row, measured at ~2 µs of a ~6 µs lookup.
+const TUPLE_COLUMNS = 'v.version, v.last_updated, v.method, v.deleted, v.content';
 
 export function prepareReads(db: Database.Database) {
   return {
-    current: db.prepare(
-      `SELECT ${VERSION_COLUMNS} FROM resource r JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?`,
-    ),
-    version: db.prepare(`SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? AND v.version = ?`),
+    current: db
+      .prepare(`SELECT ${TUPLE_COLUMNS} FROM resource r JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?`)
+      .raw(true),
+    version: db.prepare(`SELECT ${TUPLE_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? AND v.version = ?`).raw(true),
     currentVersion: db.prepare(`SELECT version FROM resource WHERE type = ? AND id = ?`).pluck(),
   };
 }
