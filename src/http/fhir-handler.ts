@@ -1,7 +1,7 @@
 /**
- * The FHIR API handler on Node's own request/response types: negotiation, request parsing, dispatch,
- * response, and errors as OperationOutcome. Both the lean path (no body) and express (bodies, gzip,
- * CORS preflight) end here, so there is one implementation of the API's HTTP semantics.
+ * The FHIR API handler, on Node's own request and response types: body, negotiation, request parsing,
+ * dispatch, response, CORS, and errors as OperationOutcome. Every request below the FHIR base comes
+ * here without passing through express (see compression.ts for why).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -9,11 +9,13 @@ import type { Logger } from 'pino';
 import { issue, OperationOutcomeError } from '../fhir/errors.js';
 import type { InteractionContext } from '../interactions/types.js';
 import type { ResourceStore } from '../store/store.js';
+import { announcesBody, readBody } from './body.js';
+import { preflight } from './cors.js';
 import { dispatch } from './dispatch.js';
 import { pickHeaders, type RequestHeaders } from './headers.js';
 import { responseType } from './negotiation.js';
 import { parseUrl, toFhirRequest } from './request.js';
-import { sendError, sendResult } from './respond.js';
+import { sendError, sendResult, type ResponseOptions } from './respond.js';
 
 export const FHIR_PATH = '/fhir';
 
@@ -23,37 +25,45 @@ export interface FhirHandlerOptions {
   store: ResourceStore;
   /** Public base URL of the FHIR API; derived from each request's Host when absent. */
   baseUrl?: string;
+  /** Largest accepted request body, in bytes (after inflating a compressed one). */
+  bodyLimit: number;
   logger: Logger;
 }
 
-export type FhirHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => Promise<void>;
+export type FhirHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** Whether a request URL is below the FHIR base. */
+export function isFhirUrl(url: string | undefined): boolean {
+  return url !== undefined && url.startsWith(FHIR_PATH) && (url.length === FHIR_PATH.length || url[FHIR_PATH.length] === '/' || url[FHIR_PATH.length] === '?');
+}
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
-  const { store, logger } = options;
+  const { store, logger, bodyLimit } = options;
   const write: InteractionContext['write'] = (fn) => store.transaction(fn);
 
-  return async (req, res, body) => {
+  return async (req, res) => {
     const headers = pickHeaders(req.rawHeaders);
-    // Behind express the common headers are set already; on the lean path they go out with writeHead.
-    const common = res.hasHeader('X-Request-Id') ? {} : commonHeaders(headers);
-    let mediaType = 'application/fhir+json';
-    let pretty = false;
+    const out: ResponseOptions = { mediaType: 'application/fhir+json', pretty: false, headers: commonHeaders(headers), acceptEncoding: headers['accept-encoding'] };
     try {
-      // express rewrites req.url below its mount point and keeps the full URL as originalUrl.
-      const full = (req as { originalUrl?: string }).originalUrl ?? req.url!;
-      const url = parseUrl(full.slice(FHIR_PATH.length));
-      pretty = url.pretty;
-      mediaType = responseType(url.format, headers.accept);
-      const fhirReq = toFhirRequest(req.method!, url, headers, body);
+      const method = req.method!;
+      if (method === 'OPTIONS') return preflight(res, headers, out.headers);
+      const url = parseUrl(req.url!.slice(FHIR_PATH.length));
+      out.pretty = url.pretty;
+      out.mediaType = responseType(url.format, headers.accept);
+      // Bodies of other methods have no meaning in FHIR; Node discards them unread.
+      const body = WITH_BODY.has(method) && announcesBody(headers) ? await readBody(req, headers, bodyLimit) : undefined;
+      const fhirReq = toFhirRequest(method, url, headers, body);
       const baseUrl = options.baseUrl ?? `http://${headers.host ?? 'localhost'}${FHIR_PATH}`;
       const ctx: InteractionContext = { reader: store, write, baseUrl, dispatch, inTransaction: false };
       const result = await dispatch(fhirReq, ctx);
-      sendResult(res, fhirReq, result, mediaType, pretty, common);
+      sendResult(res, fhirReq, result, out);
     } catch (err) {
-      if (err instanceof OperationOutcomeError) return sendError(res, err, mediaType, pretty, common);
-      const requestId = common['X-Request-Id'] ?? res.getHeader('X-Request-Id');
+      if (err instanceof OperationOutcomeError) return sendError(res, err, out);
+      const requestId = out.headers['X-Request-Id'];
       logger.error({ err: errorSummary(err), requestId }, 'internal error');
-      sendError(res, internalError(requestId), mediaType, false, common);
+      sendError(res, internalError(requestId), { ...out, pretty: false });
     }
   };
 }
@@ -67,11 +77,6 @@ export function commonHeaders(headers: RequestHeaders): Record<string, string> {
     out['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
   }
   return out;
-}
-
-/** For the express path: the common headers set on the response before any middleware answers. */
-export function setCommonHeaders(headers: RequestHeaders, res: ServerResponse): void {
-  for (const [name, value] of Object.entries(commonHeaders(headers))) res.setHeader(name, value);
 }
 
 export function internalError(requestId: unknown): OperationOutcomeError {

@@ -13,9 +13,15 @@ export interface RequestHeaders {
   'if-none-exist'?: string;
   prefer?: string;
   'x-request-id'?: string;
+  'accept-encoding'?: string;
+  'content-encoding'?: string;
+  'content-length'?: string;
+  'transfer-encoding'?: string;
+  'access-control-request-headers'?: string;
 }
 
-const WANTED = new Set<string>(['host', 'accept', 'origin', 'content-type', 'if-match', 'if-none-match', 'if-modified-since', 'if-none-exist', 'prefer', 'x-request-id']);
+const WANTED = new Set<string>(['host', 'accept', 'origin', 'content-type', 'if-match', 'if-none-match', 'if-modified-since', 'if-none-exist', 'prefer', 'x-request-id',
+  'accept-encoding', 'content-encoding', 'content-length', 'transfer-encoding', 'access-control-request-headers']);
 
 export function pickHeaders(raw: string[]): RequestHeaders {
   const out: Record<string, string> = {};

@@ -1,15 +1,26 @@
 /**
- * Writes a FhirResult (or an error) as an HTTP response: headers, Prefer, _pretty, media type.
- * Headers go out in one writeHead call with the body, so a response costs one socket write.
+ * Writes a FhirResult (or an error) as an HTTP response: headers, Prefer, _pretty, media type and
+ * compression. Headers go out in one writeHead call with the body, so a response costs one socket write.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { informational, OperationOutcomeError } from '../fhir/errors.js';
 import type { FhirRequest, FhirResult } from '../interactions/types.js';
+import { chooseEncoding, compress, COMPRESSION_THRESHOLD } from './compression.js';
 import { returnPreference } from './dispatch.js';
 
-/** `common`: headers every response of this request carries (X-Request-Id, CORS), sent with the rest. */
-export function sendResult(res: ServerResponse, fhirReq: FhirRequest, result: FhirResult, mediaType: string, pretty: boolean, common: OutgoingHttpHeaders = {}): void {
-  const headers: OutgoingHttpHeaders = common;
+/** How this request's responses are written. */
+export interface ResponseOptions {
+  mediaType: string;
+  pretty: boolean;
+  /** Headers every response to this request carries (X-Request-Id, CORS). */
+  headers: OutgoingHttpHeaders;
+  acceptEncoding?: string;
+}
+
+const DEFAULTS: ResponseOptions = { mediaType: 'application/fhir+json', pretty: false, headers: {} };
+
+export function sendResult(res: ServerResponse, fhirReq: FhirRequest, result: FhirResult, out: ResponseOptions): void {
+  const headers: OutgoingHttpHeaders = out.headers;
   const h = result.headers ?? {};
   if (h.etag) headers['ETag'] = h.etag;
   if (h.lastModified) headers['Last-Modified'] = h.lastModified;
@@ -28,25 +39,42 @@ export function sendResult(res: ServerResponse, fhirReq: FhirRequest, result: Fh
     body = undefined;
   } else if (prefer === 'OperationOutcome') {
     body = JSON.stringify(result.outcome ?? informational(`Done: status ${result.status}`));
-  } else if (result.json !== undefined && !pretty) {
+  } else if (result.json !== undefined && !out.pretty) {
     body = result.json;
   } else {
     const value = result.resource ?? (result.json !== undefined ? JSON.parse(result.json) : result.outcome);
-    if (value !== undefined) body = JSON.stringify(value, null, pretty ? 2 : undefined);
+    if (value !== undefined) body = JSON.stringify(value, null, out.pretty ? 2 : undefined);
   }
-  writeBody(res, result.status, headers, body, mediaType);
+  writeBody(res, result.status, headers, body, out);
 }
 
-export function sendError(res: ServerResponse, err: OperationOutcomeError, mediaType = 'application/fhir+json', pretty = false, common: OutgoingHttpHeaders = {}): void {
-  writeBody(res, err.status, { ...common, ...err.headers }, JSON.stringify(err.outcome, null, pretty ? 2 : undefined), mediaType);
+export function sendError(res: ServerResponse, err: OperationOutcomeError, out: ResponseOptions = DEFAULTS): void {
+  const body = JSON.stringify(err.outcome, null, out.pretty ? 2 : undefined);
+  writeBody(res, err.status, { ...out.headers, ...err.headers }, body, out);
 }
 
-function writeBody(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: string | undefined, mediaType: string): void {
+function writeBody(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: string | undefined, out: ResponseOptions): void {
   if (body === undefined) {
     res.writeHead(status, headers).end();
     return;
   }
-  headers['Content-Type'] = `${mediaType}; charset=utf-8`;
-  headers['Content-Length'] = Buffer.byteLength(body);
-  res.writeHead(status, headers).end(body);
+  headers['Content-Type'] = `${out.mediaType}; charset=utf-8`;
+  const encoding = body.length >= COMPRESSION_THRESHOLD ? chooseEncoding(out.acceptEncoding) : undefined;
+  if (body.length >= COMPRESSION_THRESHOLD) headers['Vary'] = 'Accept-Encoding';
+  if (!encoding) {
+    headers['Content-Length'] = Buffer.byteLength(body);
+    res.writeHead(status, headers).end(body);
+    return;
+  }
+  compress(Buffer.from(body, 'utf8'), encoding, (err, compressed) => {
+    if (err) {
+      // Compression failing is our fault, not the client's: send the body uncompressed.
+      headers['Content-Length'] = Buffer.byteLength(body);
+      res.writeHead(status, headers).end(body);
+      return;
+    }
+    headers['Content-Encoding'] = encoding;
+    headers['Content-Length'] = compressed.length;
+    res.writeHead(status, headers).end(compressed);
+  });
 }
