@@ -10,6 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Resource } from './types.js';
+import { CANONICAL_KINDS, loadDefinitionsIndex, writeDefinitionsIndex, type DefinitionsIndex } from './definitions-index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -80,9 +81,12 @@ export class DefinitionsRegistry {
   private searchParamsByBase?: Map<string, SearchParameter[]>;
   private resourceTypeList?: string[];
   private expansionIndex?: Map<string, string>;
+  /** The prebuilt URL index (definitions-index.ts), when there is a current one. */
+  private readonly prebuilt?: DefinitionsIndex;
 
-  constructor() {
+  constructor(options: { useIndex?: boolean } = {}) {
     this.files = new Set(readdirSync(this.examplesDir));
+    if (options.useIndex ?? true) this.prebuilt = loadDefinitionsIndex(this.examplesDir, this.expansionsDir);
   }
 
   /** Adds a conformance resource of Qiao's own (profiles/, conformance/); it wins over the package. */
@@ -132,8 +136,17 @@ export class DefinitionsRegistry {
     const url = canonical.split('|')[0];
     const hit = this.byUrl.get(url) ?? this.byCoreFileName(url);
     if (hit || this.urlIndexBuilt) return hit;
+    if (this.prebuilt) return this.byIndexedFile(url);
     this.buildUrlIndex();
     return this.byUrl.get(url);
+  }
+
+  private byIndexedFile(url: string): Resource | undefined {
+    const file = this.prebuilt!.canonical[url];
+    if (file === undefined) return undefined;
+    const resource = readJson<Resource>(join(this.examplesDir, file));
+    this.byUrl.set(url, resource);
+    return resource;
   }
 
   /**
@@ -165,6 +178,7 @@ export class DefinitionsRegistry {
 
   /** The pre-computed expansion of a ValueSet from `hl7.fhir.r4.expansions`, when HL7 published one. */
   expansion(valueSetUrl: string): Resource | undefined {
+    if (!this.expansionIndex && this.prebuilt) this.expansionIndex = new Map(Object.entries(this.prebuilt.expansion));
     if (!this.expansionIndex) {
       this.expansionIndex = new Map();
       for (const f of readdirSync(this.expansionsDir)) {
@@ -210,8 +224,7 @@ export class DefinitionsRegistry {
   }
 
   private buildUrlIndex(): void {
-    const kinds = ['StructureDefinition', 'ValueSet', 'CodeSystem', 'ConceptMap', 'OperationDefinition', 'SearchParameter', 'NamingSystem', 'CompartmentDefinition'];
-    for (const kind of kinds) {
+    for (const kind of CANONICAL_KINDS) {
       for (const { resource } of this.packageResources(kind)) {
         const url = (resource as { url?: string }).url;
         if (url && !this.byUrl.has(url)) this.byUrl.set(url, resource);
@@ -219,6 +232,14 @@ export class DefinitionsRegistry {
     }
     this.urlIndexBuilt = true;
   }
+}
+
+/** Writes the prebuilt index (run by `npm run build`). */
+export function writeIndexForInstalledPackages(): string {
+  const examples = packageDir('hl7.fhir.r4.examples');
+  const expansions = packageDir('hl7.fhir.r4.expansions');
+  const index = writeDefinitionsIndex(examples, expansions);
+  return `${Object.keys(index.canonical).length} canonicals, ${Object.keys(index.expansion).length} expansions`;
 }
 
 let shared: DefinitionsRegistry | undefined;
