@@ -20,11 +20,26 @@ export interface RequestHeaders {
   'access-control-request-headers'?: string;
 }
 
-const WANTED = new Set<string>(['host', 'accept', 'origin', 'content-type', 'if-match', 'if-none-match', 'if-modified-since', 'if-none-exist', 'prefer', 'x-request-id',
-  'accept-encoding', 'content-encoding', 'content-length', 'transfer-encoding', 'access-control-request-headers']);
+const WANTED = new Set<string>([
+  'host', 'accept', 'origin', 'content-type', 'if-match', 'if-none-match', 'if-modified-since', 'if-none-exist', 'prefer',
+  'x-request-id', 'accept-encoding', 'content-encoding', 'content-length', 'transfer-encoding', 'access-control-request-headers',
+]);
+
+/**
+ * Every field present from the start, in one order: objects built by adding whichever headers a
+ * client sent would each get their own hidden class, and every reader of them would slow down.
+ */
+function emptyHeaders(): Record<string, string | undefined> {
+  return {
+    host: undefined, accept: undefined, origin: undefined, 'content-type': undefined, 'if-match': undefined,
+    'if-none-match': undefined, 'if-modified-since': undefined, 'if-none-exist': undefined, prefer: undefined,
+    'x-request-id': undefined, 'accept-encoding': undefined, 'content-encoding': undefined, 'content-length': undefined,
+    'transfer-encoding': undefined, 'access-control-request-headers': undefined,
+  };
+}
 
 export function pickHeaders(raw: string[]): RequestHeaders {
-  const out: Record<string, string> = {};
+  const out = emptyHeaders();
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
     // The first occurrence counts, as Node does for these single-valued headers.

@@ -53,6 +53,7 @@ export function toFhirRequest(method: string, url: ParsedUrl, h: RequestHeaders,
       contentType: h['content-type'],
       prefer: h.prefer,
     },
+    body: undefined, // present from the start: one hidden class for every request
   };
   if (body && body.length > 0) {
     const type = requestType(h['content-type'], method);
