@@ -30,7 +30,7 @@ export function decimalRange(text: string): DecimalRange | undefined {
   const extra = expText === undefined ? 1 : 2;
   const scaled = digits * 10n ** BigInt(extra);
   const at = (n: bigint) => Number(`${n}e${exponent - extra}`);
-  const value = Number(`${digits}e${exponent}`);
+  const value = Number(`${digits}e${exponent}`) || 0; // -0 reads as 0
   const low = at(scaled - 5n);
   const high = at(scaled + 5n);
   if (!Number.isFinite(value) || !Number.isFinite(low) || !Number.isFinite(high)) return undefined;
