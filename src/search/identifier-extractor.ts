@@ -3,12 +3,12 @@
  * conditional references (`Patient?identifier=sys|val`) need. The search issue replaces this with
  * extraction of every SearchParameter; the row shape stays the same.
  */
-import type { IndexRows } from '../store/store.js';
+import type { IndexRows, TokenRow } from './types.js';
 import type { Resource } from '../fhir/types.js';
 import { isRecord } from '../fhir/types.js';
 
 export function extractIdentifierTokens(resource: Resource): IndexRows {
-  const tokens: IndexRows['tokens'] = [];
+  const tokens: TokenRow[] = [];
   const value = resource.identifier;
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
   for (const ident of list) {
@@ -17,5 +17,5 @@ export function extractIdentifierTokens(resource: Resource): IndexRows {
     const code = typeof ident.value === 'string' ? ident.value : null;
     if (system !== null || code !== null) tokens.push({ param: 'identifier', system, code });
   }
-  return { tokens };
+  return { strings: [], tokens, dates: [], numbers: [], quantities: [], references: [], uris: [], text: null, content: null };
 }

@@ -7,6 +7,7 @@
  * versioned tombstone (http.html#delete), so history keeps it.
  */
 import type { Resource } from '../fhir/types.js';
+import type { IndexRows } from '../search/types.js';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -22,11 +23,7 @@ export interface StoredVersion {
   json?: string;
 }
 
-/** Rows the search indexer derives from a resource; written in the same transaction as the resource. */
-export interface IndexRows {
-  tokens: { param: string; system: string | null; code: string | null }[];
-}
-
+/** Rows the search indexer derives from a resource (search/types.ts); written in the same transaction as the resource. */
 export type IndexExtractor = (resource: Resource) => IndexRows;
 
 /** A conjunction of simple criteria; the search issue widens this to the full search tree. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { extractIdentifierTokens } from '../../src/search/identifier-extractor.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import type { ResourceStore } from '../../src/store/store.js';
 
 const stores: ResourceStore[] = [];
@@ -120,6 +121,25 @@ describe('SqliteStore', () => {
     raw.close();
     expect(() => SqliteStore.open({ filename, extractor: extractIdentifierTokens })).toThrow(/newer than this Qiao understands/);
   });
+  it('migrates a version-1 database: resources keep their versions, identifier tokens carry over', async () => {
+    const filename = join(mkdtempSync(join(tmpdir(), 'qiao-store-')), 'v1.db');
+    const raw = new Database(filename);
+    raw.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT, applied_at TEXT NOT NULL)`);
+    raw.exec(MIGRATIONS[0].sql);
+    raw.prepare(`INSERT INTO schema_migrations VALUES (1, 'v1', 'then')`).run();
+    const json = JSON.stringify({ resourceType: 'Patient', id: 'old', meta: { versionId: '2', lastUpdated: '2025-01-02T00:00:00.000Z' } });
+    raw.prepare(`INSERT INTO resource_version (seq, type, id, version, last_updated, method, deleted, content) VALUES (1, 'Patient', 'old', 1, '2025-01-01T00:00:00.000Z', 'PUT', 0, '{}')`).run();
+    raw.prepare(`INSERT INTO resource_version (seq, type, id, version, last_updated, method, deleted, content) VALUES (2, 'Patient', 'old', 2, '2025-01-02T00:00:00.000Z', 'PUT', 0, ?)`).run(json);
+    raw.prepare(`INSERT INTO resource (type, id, version, seq, deleted) VALUES ('Patient', 'old', 2, 2, 0)`).run();
+    raw.prepare(`INSERT INTO token_index (type, id, param, system, code) VALUES ('Patient', 'old', 'identifier', 'urn:sys', 'v1')`).run();
+    raw.close();
+    const { store } = fileStore(filename);
+    expect((await store.read('Patient', 'old'))?.versionId).toBe(2);
+    expect(await store.findIds({ type: 'Patient', tokens: [{ param: 'identifier', system: 'urn:sys', code: 'v1' }] }, 2)).toEqual(['old']);
+    await store.transaction((tx) => tx.write('Patient', 'old', { resourceType: 'Patient' }, 'PUT'));
+    expect(await store.findIds({ type: 'Patient', tokens: [{ param: 'identifier', code: 'v1' }] }, 2)).toEqual([]);
+  });
+
   it('shows every committed write to the reads that follow it, within one event-loop turn too', async () => {
     const { store } = fileStore();
     await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient' }, 'PUT'));

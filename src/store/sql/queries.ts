@@ -32,10 +32,10 @@ export function findIdsQuery(qb: Kysely<Tables>, c: Criteria, limit: number) {
   for (const t of c.tokens ?? []) {
     query = query.where(({ exists, selectFrom }) =>
       exists(
-        selectFrom('token_index as t')
-          .select('t.id')
-          .whereRef('t.type', '=', 'r.type')
-          .whereRef('t.id', '=', 'r.id')
+        selectFrom('search_token as t')
+          .select('t.rid')
+          .whereRef('t.rid', '=', 'r.rid')
+          .where('t.type', '=', c.type)
           .where('t.param', '=', t.param)
           .$if(t.code !== undefined, (w) => w.where('t.code', '=', t.code!))
           .$if(t.system !== undefined, (w) => (t.system === null ? w.where('t.system', 'is', null) : w.where('t.system', '=', t.system!))),

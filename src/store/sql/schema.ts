@@ -10,6 +10,6 @@ export interface Tables {
     deleted: number;
     content: string | null;
   };
-  resource: { type: string; id: string; version: number; seq: number; deleted: number };
-  token_index: { type: string; id: string; param: string; system: string | null; code: string | null };
+  resource: { rid: number; type: string; id: string; version: number; seq: number; deleted: number; last_updated: string };
+  search_token: { rid: number; type: string; param: string; system: string | null; code: string | null; text: string | null; grp: number | null };
 }

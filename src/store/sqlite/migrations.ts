@@ -46,6 +46,80 @@ export const MIGRATIONS: { version: number; description: string; sql: string }[]
       CREATE INDEX token_index_owner ON token_index(type, id);
     `,
   },
+  {
+    version: 2,
+    description: 'stable integer resource keys; typed search index tables; full-text index',
+    sql: `
+      -- resource gains rid, a stable integer key the index tables refer to (smaller and faster to join than
+      -- type+id), and last_updated for _lastUpdated and sorting.
+      CREATE TABLE resource_v2 (
+        rid          INTEGER PRIMARY KEY,
+        type         TEXT    NOT NULL,
+        id           TEXT    NOT NULL,
+        version      INTEGER NOT NULL,
+        seq          INTEGER NOT NULL,
+        deleted      INTEGER NOT NULL,
+        last_updated TEXT    NOT NULL
+      );
+      INSERT INTO resource_v2 (type, id, version, seq, deleted, last_updated)
+        SELECT r.type, r.id, r.version, r.seq, r.deleted, v.last_updated
+        FROM resource r JOIN resource_version v ON v.seq = r.seq ORDER BY r.seq;
+      DROP TABLE resource;
+      ALTER TABLE resource_v2 RENAME TO resource;
+      CREATE UNIQUE INDEX resource_key ON resource(type, id);
+      CREATE INDEX resource_type_updated ON resource(type, last_updated);
+
+      -- One table per kind of indexed value (search/types.ts). Rows describe the current version only.
+      -- grp links the components of one composite value.
+      CREATE TABLE search_string (rid INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL, norm TEXT NOT NULL, exact TEXT NOT NULL, grp INTEGER);
+      CREATE INDEX search_string_value ON search_string(type, param, norm);
+      CREATE INDEX search_string_owner ON search_string(rid);
+
+      CREATE TABLE search_token (rid INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL, system TEXT, code TEXT, text TEXT, grp INTEGER);
+      CREATE INDEX search_token_value ON search_token(type, param, code, system);
+      CREATE INDEX search_token_owner ON search_token(rid);
+
+      CREATE TABLE search_date (rid INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, grp INTEGER);
+      CREATE INDEX search_date_start ON search_date(type, param, start);
+      CREATE INDEX search_date_end ON search_date(type, param, end);
+      CREATE INDEX search_date_owner ON search_date(rid);
+
+      CREATE TABLE search_number (rid INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL, value REAL NOT NULL, low REAL NOT NULL, high REAL NOT NULL, grp INTEGER);
+      CREATE INDEX search_number_value ON search_number(type, param, value);
+      CREATE INDEX search_number_owner ON search_number(rid);
+
+      CREATE TABLE search_quantity (
+        rid INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL,
+        value REAL NOT NULL, low REAL NOT NULL, high REAL NOT NULL, system TEXT, code TEXT, unit TEXT,
+        canonical_value REAL, canonical_low REAL, canonical_high REAL, canonical_code TEXT, grp INTEGER
+      );
+      CREATE INDEX search_quantity_value ON search_quantity(type, param, code, value);
+      CREATE INDEX search_quantity_canonical ON search_quantity(type, param, canonical_code, canonical_value);
+      CREATE INDEX search_quantity_owner ON search_quantity(rid);
+
+      CREATE TABLE search_reference (
+        rid INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL,
+        target_type TEXT, target_id TEXT, target_version TEXT, url TEXT, identifier_system TEXT, identifier_value TEXT, grp INTEGER
+      );
+      CREATE INDEX search_reference_value ON search_reference(type, param, target_id, target_type);
+      -- _revinclude and _has start from the target.
+      CREATE INDEX search_reference_target ON search_reference(target_id, target_type);
+      CREATE INDEX search_reference_url ON search_reference(type, param, url);
+      CREATE INDEX search_reference_owner ON search_reference(rid);
+
+      CREATE TABLE search_uri (rid INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL, value TEXT NOT NULL, grp INTEGER);
+      CREATE INDEX search_uri_value ON search_uri(type, param, value);
+      CREATE INDEX search_uri_owner ON search_uri(rid);
+
+      -- _text (narrative) and _content (all text) with FTS5; rowid = rid.
+      CREATE VIRTUAL TABLE search_text USING fts5(narrative, content, tokenize = 'unicode61 remove_diacritics 2');
+
+      -- The identifier tokens of version 1 carry over; everything else comes from \`qiao reindex\`.
+      INSERT INTO search_token (rid, type, param, system, code)
+        SELECT r.rid, t.type, t.param, t.system, t.code FROM token_index t JOIN resource r ON r.type = t.type AND r.id = t.id;
+      DROP TABLE token_index;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -23,6 +23,7 @@ import { findIdsQuery, historyCountQuery, historyPageQuery } from '../sql/querie
 import { migrate } from './migrations.js';
 import { prepareReads, prepareWrites, type VersionRow, type VersionTuple } from './statements.js';
 import { Mutex } from './mutex.js';
+import { prepareIndexWriter, type IndexWriter } from './index-writer.js';
 import { LastUpdatedClock } from '../clock.js';
 
 export interface SqliteOptions {
@@ -98,6 +99,7 @@ class SqliteReader implements StoreReader {
 
 class SqliteTransaction extends SqliteReader implements StoreTransaction {
   private readonly writes;
+  private readonly index: IndexWriter;
   constructor(
     db: Database.Database,
     private readonly extractor: IndexExtractor,
@@ -105,6 +107,7 @@ class SqliteTransaction extends SqliteReader implements StoreTransaction {
   ) {
     super(db);
     this.writes = prepareWrites(db);
+    this.index = prepareIndexWriter(db);
   }
 
   async write(type: string, id: string, resource: Resource | null, method: WriteMethod): Promise<StoredVersion> {
@@ -123,11 +126,9 @@ class SqliteTransaction extends SqliteReader implements StoreTransaction {
     }
     const deleted = resource ? 0 : 1;
     const { lastInsertRowid } = this.writes.insertVersion.run(type, id, versionId, lastUpdated, method, deleted, json ?? null);
-    this.writes.upsertCurrent.run(type, id, versionId, lastInsertRowid, deleted);
-    if (current !== undefined) this.writes.deleteTokens.run(type, id);
-    if (resource) {
-      for (const t of this.extractor(resource).tokens) this.writes.insertToken.run(type, id, t.param, t.system, t.code);
-    }
+    const rid = this.writes.upsertCurrent.get(type, id, versionId, lastInsertRowid, deleted, lastUpdated) as number;
+    if (current !== undefined) this.index.remove(rid);
+    if (resource) this.index.insert(rid, type, this.extractor(resource));
     return { type, id, versionId, lastUpdated, method, deleted: !resource, json };
   }
 }

@@ -29,11 +29,14 @@ export function prepareWrites(db: Database.Database) {
     insertVersion: db.prepare(
       `INSERT INTO resource_version (type, id, version, last_updated, method, deleted, content) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
-    upsertCurrent: db.prepare(
-      `INSERT INTO resource (type, id, version, seq, deleted) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, seq = excluded.seq, deleted = excluded.deleted`,
-    ),
-    deleteTokens: db.prepare(`DELETE FROM token_index WHERE type = ? AND id = ?`),
-    insertToken: db.prepare(`INSERT INTO token_index (type, id, param, system, code) VALUES (?, ?, ?, ?, ?)`),
+    // rid is assigned on first write and kept by later versions (the index tables refer to it).
+    upsertCurrent: db
+      .prepare(
+        `INSERT INTO resource (type, id, version, seq, deleted, last_updated) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,
+           last_updated = excluded.last_updated
+         RETURNING rid`,
+      )
+      .pluck(),
   };
 }
