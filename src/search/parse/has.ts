@@ -6,7 +6,7 @@
  */
 import { searchParam } from '../registry.js';
 import type { Condition } from '../types.js';
-import { invalidParam } from './errors.js';
+import { invalidParam, withinParam } from './errors.js';
 import { isResourceType } from './resolve.js';
 
 export type ConditionBuilder = (types: string[], name: string, raw: string) => Condition | undefined;
@@ -24,7 +24,12 @@ export function buildHas(types: string[], name: string, raw: string, inner: Cond
       if (!ref.target.includes(searched)) throw invalidParam(name, `${type} '${refCode}' cannot refer to ${searched} (targets: ${ref.target.join(', ')})`);
     }
   }
-  const condition = inner([type], innerName, raw);
+  let condition: Condition | undefined;
+  try {
+    condition = inner([type], innerName, raw);
+  } catch (err) {
+    throw withinParam(name, err);
+  }
   if (!condition) return undefined;
   const out: Condition = { name, param: condition.param, has: { type, referenceParam: ref, condition }, values: condition.values };
   if (condition.modifier !== undefined) out.modifier = condition.modifier;
