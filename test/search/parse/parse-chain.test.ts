@@ -68,6 +68,12 @@ describe('chaining', () => {
     expect(id.param.code).toBe('_id');
   });
 
+  it('a chained parameter typed differently on two possible targets needs a :Type', () => {
+    // Observation focus may point at anything; target is a reference on Provenance, a token on SearchParameter
+    rejects('Observation', 'focus.target', 'x');
+    expect(one('Observation', 'focus:Provenance.target', 'Patient/1').values).toEqual([{ kind: 'reference', targetType: 'Patient', id: '1' }]);
+  });
+
   it('an unknown chained parameter is ignored (lenient) and a 400 (strict)', () => {
     const q = parseSearch(['Observation'], [['subject.foo', 'x'], ['subject:Patient.code', 'x']]);
     expect(q.conditions).toEqual([]);
