@@ -4,13 +4,20 @@
  */
 import { definitions } from '../fhir/definitions.js';
 import type { Resource } from '../fhir/types.js';
-import { SUPPORTED_SEARCH_PARAMS } from '../interactions/search.js';
+import { searchParams } from '../search/registry.js';
 import { appliesTo } from '../operations/operation.js';
 import { OPERATIONS } from '../operations/registry.js';
 import { ROUTES } from './routes.js';
 import { QIAO_VERSION } from '../version.js';
 
 const cache = new Map<string, Resource>();
+
+/** Defined for every type but not searchable here (named queries). */
+const UNSEARCHABLE = new Set(['_query']);
+
+function referenceParams(type: string): string[] {
+  return [...searchParams(type).values()].filter((p) => p.type === 'reference').map((p) => p.code);
+}
 
 export function capabilityStatement(baseUrl: string): Resource {
   const hit = cache.get(baseUrl);
@@ -44,9 +51,11 @@ export function capabilityStatement(baseUrl: string): Resource {
             conditionalUpdate: false,
             conditionalDelete: 'not-supported',
             referencePolicy: ['literal', 'local'],
-            searchParam: SUPPORTED_SEARCH_PARAMS.filter((p) => p === '_id' || definitions().searchParameters(type).some((sp) => sp.code === p)).map(
-              (name) => ({ name, type: 'token' }),
-            ),
+            searchInclude: ['*', ...referenceParams(type).map((code) => `${type}:${code}`)],
+            searchRevInclude: ['*'],
+            searchParam: [...searchParams(type).values()]
+              .filter((p) => p.type !== 'special' && !UNSEARCHABLE.has(p.code))
+              .map((p) => ({ name: p.code, definition: p.url, type: p.type })),
             operation: OPERATIONS.filter((op) => appliesTo(op.definition, { type }) || appliesTo(op.definition, { type, id: 'x' })).map((op) => ({
               name: op.definition.code,
               definition: op.definition.url,

@@ -12,13 +12,15 @@ import { appliesTo } from '../operations/operation.js';
 import { findOperation } from '../operations/registry.js';
 import { capabilityStatement } from './capability-statement.js';
 import { matchPattern, ROUTES } from './routes.js';
+import { search } from '../interactions/search.js';
 
 export async function dispatch(req: FhirRequest, ctx: InteractionContext): Promise<FhirResult> {
   const method = req.method === 'HEAD' ? 'GET' : req.method;
   const { path } = req;
   if (path.length === 0) {
     if (method === 'POST') return processBundle(req, ctx, returnPreference(req.headers.prefer) ?? 'minimal');
-    throw methodNotAllowed(`${method} is not supported on the base URL (POST a batch or transaction Bundle)`, ['POST']);
+    if (method === 'GET') return search(req, ctx, undefined);
+    throw methodNotAllowed(`${method} is not supported on the base URL (GET searches, POST takes a batch or transaction Bundle)`, ['GET', 'HEAD', 'POST']);
   }
   if (path.length === 1 && path[0] === 'metadata') {
     if (method !== 'GET') throw methodNotAllowed('metadata supports GET only', ['GET', 'HEAD']);

@@ -1,35 +1,51 @@
 /**
- * search-type: GET [base]/[type]?... (search.html). For now the parameters the store indexes — `_id`
- * and `identifier` — with `_count`; other parameters are ignored and left out of the self link, as the
- * spec allows. The search issue replaces this with the full search engine.
+ * search (search.html): GET [base]/[type]?..., POST [base]/[type]/_search (form), and system search
+ * GET [base]?_type=... . Parses the query (search/parse), asks the store for one page, and returns a
+ * searchset Bundle with matches, includes, and self/next/previous links.
  */
-import type { Bundle, Resource } from '../fhir/types.js';
-import { badRequest } from '../fhir/errors.js';
-import type { Criteria } from '../store/store.js';
-import { parseCriteria } from './conditional.js';
+import type { Bundle, BundleEntry, Resource } from '../fhir/types.js';
+import { parseSearch } from '../search/parse/parse-query.js';
+import type { SearchQuery } from '../search/types.js';
+import type { SearchPage, StoredVersion } from '../store/store.js';
 import { assertResourceType } from './resource-result.js';
+import { encodeCursor, takePaging } from './search-paging.js';
+import { subset } from './summary.js';
 import type { FhirRequest, FhirResult, InteractionContext } from './types.js';
 
-export const SUPPORTED_SEARCH_PARAMS = ['_id', 'identifier'] as const;
-const MAX_COUNT = 1000;
+export async function search(req: FhirRequest, ctx: InteractionContext, type: string | undefined): Promise<FhirResult> {
+  if (type !== undefined) assertResourceType(type);
+  const strict = /(?:^|[;,\s])handling\s*=\s*strict\b/.test(req.headers.prefer ?? '');
+  const paging = takePaging(req.query);
+  const query = parseSearch(type === undefined ? undefined : [type], paging.rest, { strict });
+  const page = await ctx.reader.search({ query, baseUrl: ctx.baseUrl, cursor: paging.cursor, backwards: paging.backwards });
+  const base = type === undefined ? ctx.baseUrl : `${ctx.baseUrl}/${type}`;
+  return { status: 200, resource: searchBundle(query, page, base, ctx.baseUrl, paging.cursor !== undefined, paging.backwards) };
+}
 
-export async function search(req: FhirRequest, ctx: InteractionContext, type: string): Promise<FhirResult> {
-  assertResourceType(type);
-  const applied = req.query.filter(([k]) => (SUPPORTED_SEARCH_PARAMS as readonly string[]).includes(k));
-  let count = 20;
-  for (const [k, v] of req.query) {
-    if (k !== '_count') continue;
-    if (!/^\d{1,6}$/.test(v)) throw badRequest(`_count must be a non-negative integer, not '${v.slice(0, 40)}'`, '_count');
-    count = Math.min(Number(v), MAX_COUNT);
-  }
-  const criteria: Criteria = applied.length ? parseCriteria(type, new URLSearchParams(applied).toString()) : { type };
-  const ids = await ctx.reader.findIds(criteria, count);
-  const entry = [];
-  for (const id of ids) {
-    const v = await ctx.reader.read(type, id);
-    if (v && !v.deleted) entry.push({ fullUrl: `${ctx.baseUrl}/${type}/${id}`, resource: JSON.parse(v.json!) as Resource, search: { mode: 'match' as const } });
-  }
-  const self = new URLSearchParams([...applied, ['_count', String(count)]]);
-  const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'self', url: `${ctx.baseUrl}/${type}?${self}` }], entry };
-  return { status: 200, resource: bundle };
+function searchBundle(query: SearchQuery, page: SearchPage, base: string, baseUrl: string, paged: boolean, backwards: boolean): Bundle {
+  const link = (relation: string, extra: [string, string][] = []) => ({ relation, url: pageUrl(base, [...query.applied, ...extra]) });
+  const links = [link('self')];
+  const nextExists = backwards ? paged : page.more;
+  const previousExists = backwards ? page.more : paged;
+  if (nextExists && page.last) links.push(link('next', [['_cursor', encodeCursor(page.last)]]));
+  if (previousExists && page.first) links.push(link('previous', [['_cursor', encodeCursor(page.first)], ['_page', 'previous']]));
+  if (paged) links.push(link('first'));
+  const entry: BundleEntry[] = [
+    ...page.matches.map((v) => entryOf(v, 'match', query, baseUrl)),
+    ...page.included.map((v) => entryOf(v, 'include', query, baseUrl)),
+  ];
+  const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset' };
+  if (page.total !== undefined) bundle.total = page.total;
+  bundle.link = links;
+  if (entry.length) bundle.entry = entry;
+  return bundle;
+}
+
+function entryOf(v: StoredVersion, mode: 'match' | 'include', query: SearchQuery, baseUrl: string): BundleEntry {
+  const resource = subset(JSON.parse(v.json!) as Resource, query.summary, query.elements);
+  return { fullUrl: `${baseUrl}/${v.type}/${v.id}`, resource, search: { mode } };
+}
+
+function pageUrl(base: string, params: [string, string][]): string {
+  return params.length ? `${base}?${new URLSearchParams(params).toString()}` : base;
 }

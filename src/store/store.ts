@@ -7,7 +7,7 @@
  * versioned tombstone (http.html#delete), so history keeps it.
  */
 import type { Resource } from '../fhir/types.js';
-import type { IndexRows } from '../search/types.js';
+import type { IndexRows, SearchQuery } from '../search/types.js';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -52,6 +52,35 @@ export interface HistoryPage {
   total: number;
 }
 
+/** A position in a search's result order (sort values and the row key), for keyset paging. */
+export interface Cursor {
+  values: (string | number | null)[];
+  rid: number;
+}
+
+export interface SearchRequest {
+  query: SearchQuery;
+  /** The server's FHIR base URL: absolute references to it match local ones. */
+  baseUrl: string;
+  /** The page starts after this position (or ends before it, when `backwards`). */
+  cursor?: Cursor;
+  backwards?: boolean;
+}
+
+export interface SearchPage {
+  /** The page's matches, in order (search.mode = match). */
+  matches: StoredVersion[];
+  /** Resources added by _include / _revinclude (search.mode = include), each once. */
+  included: StoredVersion[];
+  /** Positions of the first and last match, for previous and next links. */
+  first?: Cursor;
+  last?: Cursor;
+  /** Whether more matches lie beyond this page in its direction. */
+  more: boolean;
+  /** The number of matches, when asked for (_total) or known for free. */
+  total?: number;
+}
+
 /** Read access, both inside and outside a transaction. */
 export interface StoreReader {
   /** read (http.html#read): the current version, or the tombstone when deleted. */
@@ -62,6 +91,8 @@ export interface StoreReader {
   history(query: HistoryQuery): Promise<HistoryPage>;
   /** Ids of current, non-deleted resources matching the criteria (conditional create, conditional references). */
   findIds(criteria: Criteria, limit: number): Promise<string[]>;
+  /** search (search.html): one page of matches with its includes. */
+  search(request: SearchRequest): Promise<SearchPage>;
 }
 
 export interface StoreTransaction extends StoreReader {

@@ -13,6 +13,8 @@ import type {
   HistoryQuery,
   IndexExtractor,
   ResourceStore,
+  SearchPage,
+  SearchRequest,
   StoreReader,
   StoreTransaction,
   StoredVersion,
@@ -23,6 +25,7 @@ import { findIdsQuery, historyCountQuery, historyPageQuery } from '../sql/querie
 import { migrate } from './migrations.js';
 import { prepareReads, prepareWrites, type VersionRow, type VersionTuple } from './statements.js';
 import { Mutex } from './mutex.js';
+import { SqliteSearch } from './search.js';
 import { prepareIndexWriter, type IndexWriter } from './index-writer.js';
 import { LastUpdatedClock } from '../clock.js';
 
@@ -66,8 +69,14 @@ function open(filename: string, synchronous: string, readonly = false): Database
 /** Reads on one connection; shared by the store (reader connection) and transactions (writer). */
 class SqliteReader implements StoreReader {
   protected readonly reads;
+  private readonly searcher: SqliteSearch;
   constructor(protected readonly db: Database.Database) {
     this.reads = prepareReads(db);
+    this.searcher = new SqliteSearch(db);
+  }
+
+  async search(request: SearchRequest): Promise<SearchPage> {
+    return this.searcher.run(request);
   }
 
   async read(type: string, id: string) {
@@ -196,6 +205,11 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
   override history(q: HistoryQuery) {
     this.openSnapshot();
     return super.history(q);
+  }
+
+  override search(request: SearchRequest) {
+    this.openSnapshot();
+    return super.search(request);
   }
 
   override findIds(criteria: Criteria, limit: number) {
