@@ -8,6 +8,7 @@
 import type { Resource } from '../../fhir/types.js';
 import type { PathExpr, Step } from './expression.js';
 import { childOptions, fhirTypeName, isKnownType, isOfType, type ChildOption } from './model.js';
+import { codeType } from './implicit-system.js';
 import { referencedType } from './references.js';
 
 /** Typed values collected by an accessor (parallel arrays, reused between evaluations). */
@@ -53,7 +54,7 @@ function isPrimitive(type: string): boolean {
 
 function compileSteps(steps: Step[], i: number, at: ChildOption): Compiled {
   if (i === steps.length) {
-    const type = at.type;
+    const type = at.type === 'code' && at.element ? codeType(at.element) : at.type;
     return { fn: (v, _root, out) => out.push(v, type), ends: [at] };
   }
   const step = steps[i];

@@ -2,13 +2,15 @@
  * Values to string, token and uri rows, by FHIR datatype (search.html "Search parameter types"):
  * - string: string/markdown, HumanName (family, given, prefix, suffix, text), Address (line, city,
  *   district, state, postalCode, country, text);
- * - token: code-like primitives and boolean as code, Coding (system, code, display as text),
+ * - token: code-like primitives and boolean as code (a code with its element's implicit system, see
+ *   implicit-system.ts), Coding (system, code, display as text),
  *   CodeableConcept (each Coding, plus its text), Identifier (system, value, type.text as text),
  *   ContactPoint (value, no system: ContactPoint.system is a code, not a URI);
  * - uri: uri, url, canonical, oid, uuid.
  */
 import type { RowSink } from './rows.js';
 import { normaliseText } from './normalise.js';
+import { systemOfCodeType } from './implicit-system.js';
 
 type Obj = Record<string, unknown>;
 
@@ -93,7 +95,7 @@ export function toTokens(v: unknown, type: string, sink: RowSink): void {
     }
     default:
       if (typeof v === 'string') {
-        if (v.length > 0) sink.token(null, v, null);
+        if (v.length > 0) sink.token(systemOfCodeType(type), v, null);
       } else if (typeof v === 'boolean' || typeof v === 'number') sink.token(null, String(v), null);
   }
 }

@@ -14,6 +14,7 @@
 import { fhirpath, r4Model } from '../../fhir/fhirpath.js';
 import type { Resource } from '../../fhir/types.js';
 import type { Accessor, Values } from './accessor.js';
+import { codeType } from './implicit-system.js';
 import { fhirTypeName, typeOfResult } from './model.js';
 import { referencedType } from './references.js';
 
@@ -66,8 +67,22 @@ export function pushResults(result: unknown[], out: Values): void {
   const types = fhirpath.types(result);
   for (let i = 0; i < result.length; i++) {
     const value: unknown = fhirpath.resolveInternalTypes(result[i]);
-    if (value !== null && value !== undefined) out.push(value, typeOfResult(types[i]));
+    if (value === null || value === undefined) continue;
+    const type = typeOfResult(types[i]);
+    out.push(value, type === 'code' ? codeTypeOfNode(result[i]) : type);
   }
+}
+
+/** fhirpath.js's result nodes know their parent and property name, hence their element path. */
+interface ResultNode {
+  parentResNode?: { path?: string } | null;
+  propName?: string;
+}
+
+function codeTypeOfNode(node: unknown): string {
+  const n = node as ResultNode;
+  const parent = n.parentResNode?.path;
+  return parent && n.propName ? codeType(`${parent}.${n.propName}`) : 'code';
 }
 
 export function compileFallback(expression: string, basePath?: string): Accessor {

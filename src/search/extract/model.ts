@@ -22,6 +22,8 @@ export interface ChildOption {
   key: string;
   type: string;
   path: string;
+  /** The element's path as in its StructureDefinition (`Patient.contact.gender`), '' for a root. */
+  element?: string;
 }
 
 /** Element paths whose children are defined on the element itself, not on a reusable type. */
@@ -48,17 +50,17 @@ const SYSTEM_TYPES: Record<string, string> = {
 export function childOptions(path: string, name: string): ChildOption[] {
   const full = `${path}.${name}`;
   const elsewhere = model.pathsDefinedElsewhere[full];
-  if (elsewhere) return [{ key: name, type: 'BackboneElement', path: elsewhere }];
+  if (elsewhere) return [{ key: name, type: 'BackboneElement', path: elsewhere, element: full }];
   const type = model.path2Type[full];
   if (type) {
     const fhirType = SYSTEM_TYPES[type] ?? type;
-    return [{ key: name, type: isBackbone(type) ? 'BackboneElement' : fhirType, path: isBackbone(type) ? full : fhirType }];
+    return [{ key: name, type: isBackbone(type) ? 'BackboneElement' : fhirType, path: isBackbone(type) ? full : fhirType, element: full }];
   }
   const choices = model.choiceTypePaths[full];
   if (!choices) return [];
   return choices.map((suffix) => {
     const t = model.path2Type[full + suffix] ?? suffix;
-    return { key: name + suffix, type: t, path: t };
+    return { key: name + suffix, type: t, path: t, element: `${full}[x]` };
   });
 }
 
