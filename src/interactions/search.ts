@@ -19,12 +19,15 @@ export async function search(req: FhirRequest, ctx: InteractionContext, type: st
   const query = parseSearch(type === undefined ? undefined : [type], paging.rest, { strict });
   const page = await ctx.reader.search({ query, baseUrl: ctx.baseUrl, cursor: paging.cursor, backwards: paging.backwards });
   const base = type === undefined ? ctx.baseUrl : `${ctx.baseUrl}/${type}`;
-  return { status: 200, resource: searchBundle(query, page, base, ctx.baseUrl, paging.cursor !== undefined, paging.backwards) };
+  const pagingParams = req.query.filter(([k]) => k === '_cursor' || k === '_page');
+  return { status: 200, resource: searchBundle(query, page, base, ctx.baseUrl, paging.cursor !== undefined ? pagingParams : []) };
 }
 
-function searchBundle(query: SearchQuery, page: SearchPage, base: string, baseUrl: string, paged: boolean, backwards: boolean): Bundle {
+function searchBundle(query: SearchQuery, page: SearchPage, base: string, baseUrl: string, paging: [string, string][]): Bundle {
+  const paged = paging.length > 0;
+  const backwards = paging.some(([k, v]) => k === '_page' && v === 'previous');
   const link = (relation: string, extra: [string, string][] = []) => ({ relation, url: pageUrl(base, [...query.applied, ...extra]) });
-  const links = [link('self')];
+  const links = [link('self', paging)];
   const nextExists = backwards ? paged : page.more;
   const previousExists = backwards ? page.more : paged;
   if (nextExists && page.last) links.push(link('next', [['_cursor', encodeCursor(page.last)]]));
