@@ -9,7 +9,7 @@
  */
 import { normalizeString } from '../parse/normalize.js';
 
-const PLAIN_ASCII = /^[\x21-\x7e]*(?: [\x21-\x7e]+)*$/;
+const PLAIN_ASCII = /^(?:[\x21-\x7e]+(?: [\x21-\x7e]+)*)?$/;
 
 /** Lower case, accents (combining marks after NFD) removed, whitespace runs collapsed, trimmed. */
 export function normaliseText(text: string): string {
