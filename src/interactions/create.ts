@@ -1,7 +1,7 @@
 /** create: POST [base]/[type] (http.html#create), with conditional create via If-None-Exist. */
 import { randomUUID } from 'node:crypto';
 import { preconditionFailed } from '../fhir/errors.js';
-import { matchIds } from './conditional.js';
+import { criteriaOf, matchIds } from './conditional.js';
 import { assertResourceType, resourceResult } from './resource-result.js';
 import { requireResourceBody, validateForWrite } from './resource-body.js';
 import type { FhirRequest, FhirResult, InteractionContext } from './types.js';
@@ -13,7 +13,7 @@ export async function create(req: FhirRequest, ctx: InteractionContext, type: st
   return ctx.write(async (tx) => {
     const condition = req.headers.ifNoneExist;
     if (condition) {
-      const ids = await matchIds(tx, type, condition.replace(/^[^?]*\?/, ''));
+      const ids = await matchIds(tx, type, criteriaOf(condition), ctx.baseUrl);
       if (ids.length > 1) throw preconditionFailed(`If-None-Exist '${condition}' matched more than one ${type}`);
       if (ids.length === 1) {
         const existing = (await tx.read(type, ids[0]))!;

@@ -26,13 +26,6 @@ export interface StoredVersion {
 /** Rows the search indexer derives from a resource (search/types.ts); written in the same transaction as the resource. */
 export type IndexExtractor = (resource: Resource) => IndexRows;
 
-/** A conjunction of simple criteria; the search issue widens this to the full search tree. */
-export interface Criteria {
-  type: string;
-  ids?: string[];
-  tokens?: { param: string; system?: string | null; code?: string }[];
-}
-
 export interface HistoryQuery {
   type?: string;
   id?: string;
@@ -89,8 +82,6 @@ export interface StoreReader {
   vread(type: string, id: string, versionId: number): Promise<StoredVersion | undefined>;
   /** history (http.html#history) at instance, type or system level. */
   history(query: HistoryQuery): Promise<HistoryPage>;
-  /** Ids of current, non-deleted resources matching the criteria (conditional create, conditional references). */
-  findIds(criteria: Criteria, limit: number): Promise<string[]>;
   /** search (search.html): one page of matches with its includes. */
   search(request: SearchRequest): Promise<SearchPage>;
 }

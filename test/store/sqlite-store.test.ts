@@ -4,17 +4,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { extractIdentifierTokens } from '../../src/search/identifier-extractor.js';
+import { matchIds } from '../../src/interactions/conditional.js';
+import { extractIndexRows } from '../../src/search/extract/extract.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import type { ResourceStore } from '../../src/store/store.js';
 
 const stores: ResourceStore[] = [];
 function fileStore(filename = join(mkdtempSync(join(tmpdir(), 'qiao-store-')), 'q.db')) {
-  const s = SqliteStore.open({ filename, extractor: extractIdentifierTokens });
+  const s = SqliteStore.open({ filename, extractor: extractIndexRows });
   stores.push(s);
   return { store: s, filename };
 }
+/** Ids of live resources matching a search query (the conditional-criteria path through store.search). */
+const find = (store: ResourceStore, type: string, query: string) => matchIds(store, type, query, 'http://qiao.test/fhir', 10);
 afterEach(async () => {
   for (const s of stores.splice(0)) await s.close().catch(() => undefined);
 });
@@ -43,7 +46,7 @@ describe('SqliteStore', () => {
     expect(current!.json).toBeUndefined();
     const page = await store.history({ type: 'Patient', id: 'a', count: 10 });
     expect(page.versions.map((v) => [v.versionId, v.deleted])).toEqual([[2, true], [1, false]]);
-    expect(await store.findIds({ type: 'Patient', ids: ['a'] }, 10)).toEqual([]);
+    expect(await find(store, 'Patient', '_id=a')).toEqual([]);
   });
 
   it('rolls back every write of a failed transaction', async () => {
@@ -57,7 +60,7 @@ describe('SqliteStore', () => {
     ).rejects.toThrow('boom');
     expect(await store.read('Patient', 'a')).toBeUndefined();
     expect(await store.read('Patient', 'b')).toBeUndefined();
-    expect(await store.findIds({ type: 'Patient', tokens: [{ param: 'identifier', system: 's', code: 'v' }] }, 10)).toEqual([]);
+    expect(await find(store, 'Patient', 'identifier=s|v')).toEqual([]);
     expect((await store.history({ count: 10 })).total).toBe(0);
   });
 
@@ -100,9 +103,9 @@ describe('SqliteStore', () => {
     );
     const page = await store.history({ since, count: 10 });
     expect(page.versions.map((v) => v.id)).toEqual(['new']);
-    expect(await store.findIds({ type: 'Patient', tokens: [{ param: 'identifier', system: 'urn:mrn', code: '7' }] }, 5)).toEqual(['new']);
-    expect(await store.findIds({ type: 'Patient', tokens: [{ param: 'identifier', code: '7' }] }, 5)).toEqual(['new']);
-    expect(await store.findIds({ type: 'Patient', tokens: [{ param: 'identifier', system: 'other', code: '7' }] }, 5)).toEqual([]);
+    expect(await find(store, 'Patient', 'identifier=urn:mrn|7')).toEqual(['new']);
+    expect(await find(store, 'Patient', 'identifier=7')).toEqual(['new']);
+    expect(await find(store, 'Patient', 'identifier=other|7')).toEqual([]);
   });
 
   it('keeps committed data across reopening the file', async () => {
@@ -119,7 +122,7 @@ describe('SqliteStore', () => {
     const raw = new Database(filename);
     raw.prepare(`INSERT INTO schema_migrations (version, description, applied_at) VALUES (999, 'future', 'now')`).run();
     raw.close();
-    expect(() => SqliteStore.open({ filename, extractor: extractIdentifierTokens })).toThrow(/newer than this Qiao understands/);
+    expect(() => SqliteStore.open({ filename, extractor: extractIndexRows })).toThrow(/newer than this Qiao understands/);
   });
   it('migrates a version-1 database: resources keep their versions, identifier tokens carry over', async () => {
     const filename = join(mkdtempSync(join(tmpdir(), 'qiao-store-')), 'v1.db');
@@ -135,9 +138,9 @@ describe('SqliteStore', () => {
     raw.close();
     const { store } = fileStore(filename);
     expect((await store.read('Patient', 'old'))?.versionId).toBe(2);
-    expect(await store.findIds({ type: 'Patient', tokens: [{ param: 'identifier', system: 'urn:sys', code: 'v1' }] }, 2)).toEqual(['old']);
+    expect(await find(store, 'Patient', 'identifier=urn:sys|v1')).toEqual(['old']);
     await store.transaction((tx) => tx.write('Patient', 'old', { resourceType: 'Patient' }, 'PUT'));
-    expect(await store.findIds({ type: 'Patient', tokens: [{ param: 'identifier', code: 'v1' }] }, 2)).toEqual([]);
+    expect(await find(store, 'Patient', 'identifier=v1')).toEqual([]);
   });
 
   it('shows every committed write to the reads that follow it, within one event-loop turn too', async () => {
@@ -154,7 +157,7 @@ describe('SqliteStore', () => {
     const { store, filename } = fileStore();
     await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient' }, 'PUT'));
     expect((await store.read('Patient', 'a'))?.versionId).toBe(1);
-    const other = SqliteStore.open({ filename, extractor: extractIdentifierTokens });
+    const other = SqliteStore.open({ filename, extractor: extractIndexRows });
     stores.push(other);
     await other.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient', gender: 'female' }, 'PUT'));
     await new Promise((resolve) => setImmediate(resolve));

@@ -30,6 +30,7 @@ export async function rewriteReferences(
   map: ReferenceMap,
   reader: StoreReader,
   where: string,
+  baseUrl: string,
 ): Promise<void> {
   const conditional: { ref: string; holder: Record<string, unknown> }[] = [];
   visitReferences(resource, (ref, holder) => {
@@ -39,16 +40,16 @@ export async function rewriteReferences(
       throw badRequest(`Reference '${ref}' matches no fullUrl in this transaction`, where);
     } else if (/^[A-Z][A-Za-z]+\?/.test(ref)) conditional.push({ ref, holder });
   });
-  for (const { ref, holder } of conditional) holder.reference = await resolveConditional(ref, map, reader, where);
+  for (const { ref, holder } of conditional) holder.reference = await resolveConditional(ref, map, reader, where, baseUrl);
   rewriteNarrative(resource, map);
 }
 
-async function resolveConditional(ref: string, map: ReferenceMap, reader: StoreReader, where: string): Promise<string> {
+async function resolveConditional(ref: string, map: ReferenceMap, reader: StoreReader, where: string, baseUrl: string): Promise<string> {
   const known = map.get(ref);
   if (known) return known;
   const q = ref.indexOf('?');
   const type = ref.slice(0, q);
-  const ids = await matchIds(reader, type, ref.slice(q + 1));
+  const ids = await matchIds(reader, type, ref.slice(q + 1), baseUrl);
   if (ids.length !== 1) {
     throw preconditionFailed(`Conditional reference '${ref}' matched ${ids.length === 0 ? 'no' : 'more than one'} resource (${where})`);
   }

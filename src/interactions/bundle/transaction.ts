@@ -4,10 +4,12 @@
  * conditional creates resolved) before any other write, so that every reference to a fullUrl can be rewritten first.
  */
 import { randomUUID } from 'node:crypto';
-import { badRequest, preconditionFailed } from '../../fhir/errors.js';
+import { badRequest, notFound, preconditionFailed } from '../../fhir/errors.js';
 import type { Bundle, BundleEntry } from '../../fhir/types.js';
+import { isRecord } from '../../fhir/types.js';
 import type { StoreTransaction } from '../../store/store.js';
-import { matchIds } from '../conditional.js';
+import { criteriaOf, matchIds } from '../conditional.js';
+import { conditionalUpdateTarget } from '../conditional-write.js';
 import { create } from '../create.js';
 import { resourceResult } from '../resource-result.js';
 import type { FhirRequest, FhirResult, InteractionContext } from '../types.js';
@@ -47,7 +49,7 @@ export async function transaction(bundle: Bundle, ctx: InteractionContext, prefe
       // PATCH bodies too: a FHIRPath Patch value or a JSON Patch value may hold a reference to a fullUrl.
       if (p.req.body) {
         try {
-          await rewriteReferences(p.req.body as never, map, tx, `Bundle.entry[${p.index}].resource`);
+          await rewriteReferences(p.req.body as never, map, tx, `Bundle.entry[${p.index}].resource`, ctx.baseUrl);
         } catch (err) {
           throw atEntry(err, p.index);
         }
@@ -91,7 +93,7 @@ async function assignIdentities(planned: Planned[], entries: BundleEntry[], tx: 
     if (req.method === 'POST' && req.path.length === 1) {
       const type = req.path[0];
       if (req.headers.ifNoneExist) {
-        const ids = await matchIds(tx, type, req.headers.ifNoneExist.replace(/^[^?]*\?/, '')).catch((e) => {
+        const ids = await matchIds(tx, type, criteriaOf(req.headers.ifNoneExist), baseUrl).catch((e) => {
           throw atEntry(e, p.index);
         });
         if (ids.length > 1) throw atEntry(preconditionFailed(`ifNoneExist matched more than one ${type}`), p.index);
@@ -99,6 +101,11 @@ async function assignIdentities(planned: Planned[], entries: BundleEntry[], tx: 
       }
       p.newId = p.existingId ? undefined : randomUUID();
       target = `${type}/${p.existingId ?? p.newId}`;
+    } else if ((req.method === 'PUT' || req.method === 'PATCH') && req.path.length === 1 && req.query.length) {
+      p.req = await resolveConditionalWrite(req, tx, baseUrl).catch((e) => {
+        throw atEntry(e, p.index);
+      });
+      target = p.req.path.join('/');
     } else if ((req.method === 'PUT' || req.method === 'PATCH' || req.method === 'DELETE') && req.path.length === 2) {
       target = `${req.path[0]}/${req.path[1]}`;
     }
@@ -112,12 +119,32 @@ async function assignIdentities(planned: Planned[], entries: BundleEntry[], tx: 
   return map;
 }
 
+/**
+ * A conditional update or patch entry as the plain one it resolves to (`PUT Patient/<id>`), decided
+ * before any entry runs so that references to its fullUrl can be rewritten (http.html#trules).
+ */
+async function resolveConditionalWrite(req: FhirRequest, tx: StoreTransaction, baseUrl: string): Promise<FhirRequest> {
+  const type = req.path[0];
+  const ids = await matchIds(tx, type, req.query, baseUrl);
+  if (ids.length > 1) throw preconditionFailed(`The criteria of this conditional ${req.method === 'PUT' ? 'update' : 'patch'} match more than one ${type}`);
+  let id: string;
+  if (req.method === 'PATCH') {
+    if (!ids.length) throw notFound(`No ${type} matches the criteria of this conditional patch`);
+    id = ids[0];
+  } else {
+    id = await conditionalUpdateTarget(tx, type, ids, req.body);
+    if (isRecord(req.body)) req.body.id = id;
+  }
+  return { ...req, path: [type, id], query: [] };
+}
+
 /** A resource may be written by only one entry of a transaction (http.html#trules). */
 function checkOverlaps(planned: Planned[]): void {
   const seen = new Map<string, number>();
   for (const p of planned) {
     if (p.req.method === 'GET' || p.req.method === 'HEAD') continue;
-    const target = p.req.method === 'POST' ? (p.existingId ? undefined : `${p.req.path[0]}/${p.newId}`) : p.req.path.slice(0, 2).join('/');
+    // A conditional delete (path [type] only) has no single target to compare.
+    const target = p.req.method === 'POST' ? (p.existingId ? undefined : `${p.req.path[0]}/${p.newId}`) : p.req.path.length >= 2 ? p.req.path.slice(0, 2).join('/') : undefined;
     if (!target) continue;
     const other = seen.get(target);
     if (other !== undefined) {

@@ -8,7 +8,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Resource } from '../../fhir/types.js';
 import type {
-  Criteria,
   HistoryPage,
   HistoryQuery,
   IndexExtractor,
@@ -21,7 +20,7 @@ import type {
   WriteMethod,
 } from '../store.js';
 import { compileQuery, queryBuilder } from '../sql/builder.js';
-import { findIdsQuery, historyCountQuery, historyPageQuery } from '../sql/queries.js';
+import { historyCountQuery, historyPageQuery } from '../sql/queries.js';
 import { migrate } from './migrations.js';
 import { prepareReads, prepareWrites, type VersionRow, type VersionTuple } from './statements.js';
 import { Mutex } from './mutex.js';
@@ -100,10 +99,6 @@ class SqliteReader implements StoreReader {
     return { versions, total, next: more && q.count > 0 ? rows[q.count - 1].seq : undefined };
   }
 
-  async findIds(criteria: Criteria, limit: number) {
-    const c = compileQuery(findIdsQuery(qb, criteria, limit));
-    return this.db.prepare(c.sql).pluck().all(...c.parameters) as string[];
-  }
 }
 
 class SqliteTransaction extends SqliteReader implements StoreTransaction {
@@ -210,11 +205,6 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
   override search(request: SearchRequest) {
     this.openSnapshot();
     return super.search(request);
-  }
-
-  override findIds(criteria: Criteria, limit: number) {
-    this.openSnapshot();
-    return super.findIds(criteria, limit);
   }
 
   async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
