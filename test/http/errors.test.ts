@@ -173,8 +173,8 @@ describe('404 Not Found', () => {
 
 describe('405 Method Not Allowed (with Allow)', () => {
   it.each([
-    ['delete', '/fhir/Patient', ['GET', 'POST']],
-    ['put', '/fhir/Patient', ['GET', 'POST']],
+    ['post', '/fhir/Patient/_history', ['GET']],
+    ['post', '/fhir/Patient/abc/_history/1', ['GET']],
     ['post', '/fhir/Patient/abc', ['GET', 'PUT', 'PATCH', 'DELETE']],
     ['delete', '/fhir/Patient/abc/_history', ['GET']],
     ['put', '/fhir/Patient/abc/_history/1', ['GET']],
