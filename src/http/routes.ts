@@ -3,6 +3,7 @@
  * and the CapabilityStatement is generated from it, so the two cannot drift.
  */
 import { conditionalDelete, conditionalPatch, conditionalUpdate } from '../interactions/conditional-write.js';
+import { compartmentSearch } from '../interactions/compartment-search.js';
 import { create } from '../interactions/create.js';
 import { remove } from '../interactions/delete.js';
 import { history } from '../interactions/history.js';
@@ -36,6 +37,8 @@ export const ROUTES: Route[] = [
   { method: 'PUT', pattern: [':type', ':id'], interaction: 'update', level: 'instance', handle: (r, c, p) => update(r, c, p.type, p.id) },
   { method: 'PATCH', pattern: [':type', ':id'], interaction: 'patch', level: 'instance', handle: (r, c, p) => patch(r, c, p.type, p.id) },
   { method: 'DELETE', pattern: [':type', ':id'], interaction: 'delete', level: 'instance', handle: (r, c, p) => remove(r, c, p.type, p.id) },
+  { method: 'GET', pattern: [':type', ':id', '*'], interaction: 'search-type', level: 'type', handle: (r, c, p) => compartmentSearch(r, c, p.type, p.id, '*') },
+  { method: 'GET', pattern: [':type', ':id', ':compartmentType'], interaction: 'search-type', level: 'type', handle: (r, c, p) => compartmentSearch(r, c, p.type, p.id, p.compartmentType) },
   { method: 'GET', pattern: [':type', ':id', '_history'], interaction: 'history-instance', level: 'instance', handle: (r, c, p) => history(r, c, p.type, p.id) },
   { method: 'GET', pattern: [':type', ':id', '_history', ':vid'], interaction: 'vread', level: 'instance', handle: (r, c, p) => vread(c, p.type, p.id, p.vid) },
 ];

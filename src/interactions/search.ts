@@ -14,13 +14,28 @@ import type { FhirRequest, FhirResult, InteractionContext } from './types.js';
 
 export async function search(req: FhirRequest, ctx: InteractionContext, type: string | undefined): Promise<FhirResult> {
   if (type !== undefined) assertResourceType(type);
+  return runSearch(req, ctx, type === undefined ? undefined : [type], type === undefined ? ctx.baseUrl : `${ctx.baseUrl}/${type}`);
+}
+
+/**
+ * Parses the request's query for `types` (undefined: system search, `_type` or all), lets `scope`
+ * narrow the parsed query (compartments, $everything), and answers with one page as a searchset
+ * Bundle whose links start with `linkBase`.
+ */
+export async function runSearch(
+  req: FhirRequest,
+  ctx: InteractionContext,
+  types: string[] | undefined,
+  linkBase: string,
+  scope?: (query: SearchQuery) => void,
+): Promise<FhirResult> {
   const strict = /(?:^|[;,\s])handling\s*=\s*strict\b/.test(req.headers.prefer ?? '');
   const paging = takePaging(req.query);
-  const query = parseSearch(type === undefined ? undefined : [type], paging.rest, { strict });
+  const query = parseSearch(types, paging.rest, { strict });
+  scope?.(query);
   const page = await ctx.reader.search({ query, baseUrl: ctx.baseUrl, cursor: paging.cursor, backwards: paging.backwards });
-  const base = type === undefined ? ctx.baseUrl : `${ctx.baseUrl}/${type}`;
   const pagingParams = req.query.filter(([k]) => k === '_cursor' || k === '_page');
-  return { status: 200, resource: searchBundle(query, page, base, ctx.baseUrl, paging.cursor !== undefined ? pagingParams : []) };
+  return { status: 200, resource: searchBundle(query, page, linkBase, ctx.baseUrl, paging.cursor !== undefined ? pagingParams : []) };
 }
 
 function searchBundle(query: SearchQuery, page: SearchPage, base: string, baseUrl: string, paging: [string, string][]): Bundle {

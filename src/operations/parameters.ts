@@ -9,7 +9,7 @@ export interface OperationInput {
   values: Map<string, string[]>;
 }
 
-const PRIMITIVE_KEYS = ['valueCode', 'valueUri', 'valueString', 'valueCanonical', 'valueBoolean', 'valueInteger', 'valueDate', 'valueDateTime', 'valueId'];
+const PRIMITIVE_KEYS = ['valueCode', 'valueUri', 'valueString', 'valueCanonical', 'valueBoolean', 'valueInteger', 'valueDate', 'valueDateTime', 'valueInstant', 'valueId'];
 
 export function operationInput(req: FhirRequest, resourceParam = 'resource'): OperationInput {
   const values = new Map<string, string[]>();

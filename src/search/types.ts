@@ -197,9 +197,21 @@ export interface IncludeClause {
   iterate: boolean;
 }
 
+/** Membership of a compartment (compartment.ts): resources that refer to type/id through the listed parameters. */
+export interface Compartment {
+  type: string;
+  id: string;
+  /** For each member resource type, the reference parameters that make a resource a member. */
+  params: Record<string, string[]>;
+  /** Whether type/id itself belongs to the results (it is in its own compartment). */
+  includesOwner: boolean;
+}
+
 export interface SearchQuery {
   /** The searched types: one for type-level search; the `_type` list (or all) for system search. */
   types: string[];
+  /** Compartment search (`Patient/1/Observation?...`) and $everything: only members of this compartment. */
+  compartment?: Compartment;
   /** ANDed conditions. */
   conditions: Condition[];
   sort: SortKey[];

@@ -8,14 +8,18 @@ import type { Sql } from './predicates.js';
 
 const VERSION = sql`t.rid, v.type, v.id, v.version, v.last_updated, v.method, v.deleted, v.content`;
 
-/** Resources referred to from the rows `rids` through the clause's parameter (or any, for `*`). */
+/**
+ * Resources referred to from the rows `rids` through the clause's parameter (or any, for `*`); a
+ * sourceType of `*` takes references from rows of every type ($everything).
+ */
 export function includeSql(clause: IncludeClause, rids: number[]): Sql {
   const param = clause.param === '*' ? sql`` : sql` AND s.param = ${clause.param.code}`;
+  const source = clause.sourceType === '*' ? sql`` : sql` AND s.type = ${clause.sourceType}`;
   const target = clause.targetType ? sql` AND s.target_type = ${clause.targetType}` : sql``;
   return sql`SELECT DISTINCT ${VERSION} FROM search_reference AS s
     JOIN resource AS t ON t.type = s.target_type AND t.id = s.target_id
     JOIN resource_version AS v ON v.seq = t.seq
-    WHERE s.rid IN (${sql.join(rids)}) AND s.type = ${clause.sourceType}${param}${target} AND t.deleted = 0`;
+    WHERE s.rid IN (${sql.join(rids)})${source}${param}${target} AND t.deleted = 0`;
 }
 
 /** Resources of the clause's source type that refer to one of `targets` (Type/id) through its parameter. */
