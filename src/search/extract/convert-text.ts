@@ -4,7 +4,8 @@
  *   district, state, postalCode, country, text);
  * - token: code-like primitives and boolean as code (a code with its element's implicit system, see
  *   implicit-system.ts), Coding (system, code, display as text),
- *   CodeableConcept (each Coding, plus its text), Identifier (system, value, type.text as text),
+ *   CodeableConcept (each Coding, plus its text), Identifier (system, value, type.text as text; and
+ *   each type coding with the value for :of-type, see RowSink.identifierType),
  *   ContactPoint (value, no system: ContactPoint.system is a code, not a URI);
  * - uri: uri, url, canonical, oid, uuid.
  */
@@ -84,8 +85,15 @@ export function toTokens(v: unknown, type: string, sink: RowSink): void {
       const system = str(id.system);
       const value = str(id.value);
       if (system === null && value === null) return;
-      const typeText = typeof id.type === 'object' && id.type !== null ? str((id.type as Obj).text) : null;
+      const idType = typeof id.type === 'object' && id.type !== null ? (id.type as Obj) : undefined;
+      const typeText = idType ? str(idType.text) : null;
       sink.token(system, value, typeText === null ? null : normaliseText(typeText));
+      if (value !== null && idType && Array.isArray(idType.coding) && sink.group === null) {
+        for (const c of idType.coding as unknown[]) {
+          const typeCode = typeof c === 'object' && c !== null ? str((c as Obj).code) : null;
+          if (typeCode !== null) sink.identifierType(str((c as Obj).system), typeCode, value);
+        }
+      }
       return;
     }
     case 'ContactPoint': {

@@ -74,6 +74,15 @@ export class RowSink {
     this.rows.tokens.push({ param: this.param, system, code, text, group: this.group });
   }
 
+  /**
+   * An identifier's type coding with its value, under `${param}:of-type` (search.html#token
+   * :of-type): one row per typed coding, value in `code` (the selective, indexed column), the type's
+   * system in `system` and its code in `text`.
+   */
+  identifierType(typeSystem: string | null, typeCode: string, value: string): void {
+    this.rows.tokens.push({ param: `${this.param}:of-type`, system: typeSystem, code: value, text: typeCode, group: this.group });
+  }
+
   date(start: number, end: number): void {
     this.rows.dates.push({ param: this.param, start, end, group: this.group });
   }

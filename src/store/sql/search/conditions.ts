@@ -11,6 +11,7 @@ import { definitions } from '../../../fhir/definitions.js';
 import { ucumCanonical, toCanonical } from '../../../search/extract/ucum.js';
 import type { Condition, SearchParamDef, SearchValue } from '../../../search/types.js';
 import {
+  localRow,
   numberPredicate,
   quantityPredicate,
   rangePredicate,
@@ -60,8 +61,10 @@ function ownPredicate(cond: Condition, r: string, type: Sql, ctx: SearchContext)
   const table = TABLES[param.type];
   if (!table) throw badRequest(`Parameter '${cond.name}' (${param.type}) cannot be searched`, cond.name);
   const x = ctx.alias();
+  // :of-type has rows of its own (RowSink.identifierType): the identifier's type coding with its value.
+  const rowParam = modifier === 'of-type' ? `${param.code}:of-type` : param.code;
   const rows = (predicate: Sql) =>
-    sql`${rid} IN (SELECT ${sql.ref(`${x}.rid`)} FROM ${sql.table(table)} AS ${sql.raw(x)} WHERE ${sql.ref(`${x}.type`)} = ${type} AND ${sql.ref(`${x}.param`)} = ${param.code} AND ${predicate})`;
+    sql`${rid} IN (SELECT ${sql.ref(`${x}.rid`)} FROM ${sql.table(table)} AS ${sql.raw(x)} WHERE ${sql.ref(`${x}.type`)} = ${type} AND ${sql.ref(`${x}.param`)} = ${rowParam} AND ${predicate})`;
   const missing = cond.values.find((v) => v.kind === 'missing');
   if (missing?.kind === 'missing') return missing.missing ? sql`NOT ${rows(sql`1 = 1`)}` : rows(sql`1 = 1`);
   const ored = sql`(${sql.join(cond.values.map((v) => valuePredicate(v, x, modifier, cond, ctx)), sql` OR `)})`;
@@ -90,9 +93,22 @@ function valuePredicate(v: SearchValue, x: string, modifier: string | undefined,
       return uriPredicate(x, v.value, modifier);
     case 'valueset':
       return valueSetPredicate(x, v.url, cond);
+    case 'composite':
+      if (modifier === 'of-type') return ofTypePredicate(x, v, cond);
+      throw badRequest(`Parameter '${cond.name}' does not take a value like this`, cond.name);
     default:
       throw badRequest(`Parameter '${cond.name}' does not take a value like this`, cond.name);
   }
+}
+
+/** `type-system|type-code|value`, parsed as two tokens (type, then value), on the `:of-type` rows. */
+function ofTypePredicate(x: string, v: Extract<SearchValue, { kind: 'composite' }>, cond: Condition): Sql {
+  const [type, value] = v.parts;
+  if (type?.kind !== 'token' || value?.kind !== 'token' || !value.code) throw badRequest(`Parameter '${cond.name}' takes system|code|value`, cond.name);
+  const parts: Sql[] = [sql`${sql.ref(`${x}.code`)} = ${value.code}`];
+  if (type.code) parts.push(sql`${sql.ref(`${x}.text`)} = ${type.code}`);
+  if (type.system) parts.push(sql`${sql.ref(`${x}.system`)} = ${type.system}`);
+  return sql`(${sql.join(parts, sql` AND `)})`;
 }
 
 function canonicalSearchValue(v: Extract<SearchValue, { kind: 'quantity' }>) {
@@ -185,7 +201,7 @@ function chainPredicate(cond: Condition, i: number, r: string, type: Sql, ctx: S
   const inner = i + 1 < cond.chain!.length ? chainPredicate(cond, i + 1, t, sql.ref(`${t}.type`), ctx) : ownPredicate(cond, t, sql.ref(`${t}.type`), ctx);
   return sql`${sql.ref(`${r}.rid`)} IN (SELECT ${sql.ref(`${s}.rid`)} FROM search_reference AS ${sql.raw(s)}
     JOIN resource AS ${sql.raw(t)} ON ${sql.ref(`${t}.type`)} = ${sql.ref(`${s}.target_type`)} AND ${sql.ref(`${t}.id`)} = ${sql.ref(`${s}.target_id`)}
-    WHERE ${sql.ref(`${s}.type`)} = ${type} AND ${sql.ref(`${s}.param`)} = ${link.param.code} AND ${targetType}${sql.ref(`${t}.deleted`)} = 0 AND ${inner})`;
+    WHERE ${sql.ref(`${s}.type`)} = ${type} AND ${sql.ref(`${s}.param`)} = ${link.param.code} AND ${targetType}${sql.ref(`${t}.deleted`)} = 0 AND ${localRow(s, ctx.baseUrl)} AND ${inner})`;
 }
 
 /** _has:Type:param:condition — some live Type refers to the row through param and meets the condition. */
@@ -196,5 +212,6 @@ function hasPredicate(cond: Condition, r: string, type: Sql, ctx: SearchContext)
   const inner = conditionPredicate(has.condition, o, sql`${has.type}`, ctx);
   return sql`EXISTS (SELECT 1 FROM search_reference AS ${sql.raw(s)} JOIN resource AS ${sql.raw(o)} ON ${sql.ref(`${o}.rid`)} = ${sql.ref(`${s}.rid`)}
     WHERE ${sql.ref(`${s}.type`)} = ${has.type} AND ${sql.ref(`${s}.param`)} = ${has.referenceParam.code}
-      AND ${sql.ref(`${s}.target_type`)} = ${type} AND ${sql.ref(`${s}.target_id`)} = ${sql.ref(`${r}.id`)} AND ${sql.ref(`${o}.deleted`)} = 0 AND ${inner})`;
+      AND ${sql.ref(`${s}.target_type`)} = ${type} AND ${sql.ref(`${s}.target_id`)} = ${sql.ref(`${r}.id`)} AND ${sql.ref(`${o}.deleted`)} = 0
+      AND ${localRow(s, ctx.baseUrl)} AND ${inner})`;
 }
