@@ -123,7 +123,18 @@ export function referencePredicate(alias: string, v: Extract<SearchValue, { kind
   const parts: Sql[] = [sql`${a('target_id')} = ${id ?? ''}`];
   if (targetType !== undefined) parts.push(sql`${a('target_type')} = ${targetType}`);
   if (version !== undefined) parts.push(sql`${a('target_version')} = ${version}`);
+  parts.push(localRow(alias, ownBase));
   return sql`(${sql.join(parts, sql` AND `)})`;
+}
+
+/**
+ * The reference row points at a resource on this server: a relative reference, or an absolute URL on
+ * our own base. An absolute URL elsewhere (http://other/fhir/Patient/1) keeps its Type/id in the
+ * index but is another server's resource, never ours.
+ */
+export function localRow(alias: string, ownBase: string): Sql {
+  const url = sql.ref(`${alias}.url`);
+  return sql`(${url} IS NULL OR ${startsWith(url, ownBase + '/')})`;
 }
 
 function localReference(url: string, ownBase: string): { type: string; id: string } | undefined {
