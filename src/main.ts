@@ -1,9 +1,10 @@
-/** Wiring only: config -> store -> http app -> listening server, and a graceful close. */
+/** Wiring only: config -> store -> hooks (custom SearchParameters) -> http app -> listening server, and a graceful close. */
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { DEFAULTS, type ServeConfig } from './config.js';
 import { FHIR_PATH } from './http/fhir-handler.js';
 import { createHttpServer } from './http/server.js';
+import { followSearchParameters } from './store/custom-search-params.js';
 import { openStore } from './store/open-store.js';
 import type { ResourceStore } from './store/store.js';
 
@@ -22,6 +23,7 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
   const config: ServeConfig = { ...DEFAULTS, ...partial };
   const log = logger ?? pino({ level: config.logLevel });
   const store = openStore(config.db);
+  await followSearchParameters(store);
   const server = createHttpServer({ store, baseUrl: config.baseUrl, bodyLimit: config.bodyLimit, logger: log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -56,7 +56,7 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
       const body = WITH_BODY.has(method) && announcesBody(headers) ? await readBody(req, headers, bodyLimit) : undefined;
       const fhirReq = toFhirRequest(method, url, headers, body);
       const baseUrl = options.baseUrl ?? `http://${headers.host ?? 'localhost'}${FHIR_PATH}`;
-      const ctx: InteractionContext = { reader: store, write, baseUrl, dispatch, inTransaction: false };
+      const ctx: InteractionContext = { reader: store, write, baseUrl, dispatch, inTransaction: false, maintenance: store };
       const result = await dispatch(fhirReq, ctx);
       sendResult(res, fhirReq, result, out);
     } catch (err) {

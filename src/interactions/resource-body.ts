@@ -2,6 +2,7 @@
 import { badRequest, unprocessable } from '../fhir/errors.js';
 import type { Resource } from '../fhir/types.js';
 import { isRecord } from '../fhir/types.js';
+import { checkSearchParameter } from '../search/custom-params.js';
 import { validateResource } from '../validation/validate.js';
 
 export function requireResourceBody(body: unknown, type: string): Resource {
@@ -25,4 +26,6 @@ export const WRITE_POLICY = { unknownCodes: 'warning' } as const;
 export function validateForWrite(resource: Resource): void {
   const issues = validateResource(resource, WRITE_POLICY);
   if (issues.some((i) => i.severity === 'error' || i.severity === 'fatal')) throw unprocessable(issues);
+  // A custom SearchParameter takes effect once stored, so one that cannot work is refused here.
+  if (resource.resourceType === 'SearchParameter') checkSearchParameter(resource);
 }

@@ -3,7 +3,7 @@
  * processor both turn their input into a FhirRequest and a FhirResult back into their output.
  */
 import type { OperationOutcome, Resource } from '../fhir/types.js';
-import type { StoreReader, StoreTransaction } from '../store/store.js';
+import type { ResourceStore, StoreReader, StoreTransaction } from '../store/store.js';
 
 export interface FhirRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -47,6 +47,8 @@ export interface InteractionContext {
   dispatch(request: FhirRequest, context: InteractionContext): Promise<FhirResult>;
   /** Is this request inside a transaction Bundle? */
   inTransaction: boolean;
+  /** Store maintenance that runs outside any one transaction ($reindex). */
+  maintenance: Pick<ResourceStore, 'reindex'>;
 }
 
 export function queryValue(req: FhirRequest, name: string): string | undefined {

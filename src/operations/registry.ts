@@ -1,9 +1,10 @@
 /** The operations Qiao offers. Routing and the CapabilityStatement both read this list. */
 import type { Operation } from './operation.js';
 import { everythingOperation } from './everything.js';
+import { reindexOperation } from './reindex.js';
 import { validateOperation } from './validate.js';
 
-export const OPERATIONS: readonly Operation[] = [validateOperation, everythingOperation];
+export const OPERATIONS: readonly Operation[] = [validateOperation, everythingOperation, reindexOperation];
 
 export function findOperation(code: string): Operation | undefined {
   return OPERATIONS.find((op) => op.definition.code === code);

@@ -95,9 +95,27 @@ export interface StoreTransaction extends StoreReader {
   write(type: string, id: string, resource: Resource | null, method: WriteMethod): Promise<StoredVersion>;
 }
 
+/** Called after a transaction commits, with the versions it wrote in order (hooks: custom SearchParameters; audit later). */
+export type CommitListener = (written: StoredVersion[]) => void;
+
+export interface ReindexOptions {
+  /** Only resources of these types (default: all). */
+  types?: string[];
+  /** Only this resource (with one type). */
+  id?: string;
+}
+
 export interface ResourceStore extends StoreReader {
   /** Runs fn in one atomic database transaction: all of its writes commit together or none do (http.html#transaction). */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Registers a listener called after every committed transaction (not after rolled-back ones). */
+  onCommit(listener: CommitListener): void;
+  /**
+   * Rebuilds the search index rows of current resources from their stored JSON (search.html#custom:
+   * after SearchParameters change; `qiao reindex`, $reindex). Works in batches, each its own
+   * transaction, so reads and writes go on meanwhile. Returns how many resources were reindexed.
+   */
+  reindex(options?: ReindexOptions): Promise<number>;
   /** Is the database reachable and migrated? */
   ping(): Promise<void>;
   close(): Promise<void>;

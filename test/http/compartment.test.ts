@@ -82,9 +82,9 @@ describe('Patient/[id]/$everything', () => {
     let url: string | undefined = '/fhir/Patient/ann/$everything?_count=2';
     let pages = 0;
     while (url) {
-      const res = await api.get(url).expect(200);
+      const res: Json = await api.get(url).expect(200);
       seen.push(...(res.body.entry as Json[]).filter((e) => e.search.mode === 'match').map((e) => `${e.resource.resourceType}/${e.resource.id}`));
-      const next = (res.body.link as Json[]).find((l) => l.relation === 'next');
+      const next: Json | undefined = (res.body.link as Json[]).find((l) => l.relation === 'next');
       url = next ? next.url.slice(next.url.indexOf('/fhir')) : undefined;
       pages++;
     }
@@ -94,7 +94,7 @@ describe('Patient/[id]/$everything', () => {
 
   it('_type limits the types (also on the next page); _since keeps recent changes', async () => {
     const first = await api.get('/fhir/Patient/ann/$everything?_type=Observation&_count=1').expect(200);
-    const next = (first.body.link as Json[]).find((l) => l.relation === 'next').url as string;
+    const next = (first.body.link as Json[]).find((l) => l.relation === 'next')!.url as string;
     const second = await api.get(next.slice(next.indexOf('/fhir'))).expect(200);
     const matches = (b: Json) => (b.entry as Json[]).filter((e) => e.search.mode === 'match').map((e) => e.resource.id);
     expect([...matches(first.body), ...matches(second.body)].sort()).toEqual(['o-performer', 'o-subject']);

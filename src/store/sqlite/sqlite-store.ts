@@ -8,9 +8,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Resource } from '../../fhir/types.js';
 import type {
+  CommitListener,
   HistoryPage,
   HistoryQuery,
   IndexExtractor,
+  ReindexOptions,
   ResourceStore,
   SearchPage,
   SearchRequest,
@@ -66,6 +68,9 @@ function open(filename: string, synchronous: string, readonly = false): Database
 }
 
 /** Reads on one connection; shared by the store (reader connection) and transactions (writer). */
+/** Resources reindexed per transaction: small enough that writers wait at most a few tens of ms. */
+const REINDEX_BATCH = 500;
+
 class SqliteReader implements StoreReader {
   protected readonly reads;
   private readonly searcher: SqliteSearch;
@@ -104,6 +109,7 @@ class SqliteReader implements StoreReader {
 class SqliteTransaction extends SqliteReader implements StoreTransaction {
   private readonly writes;
   private readonly index: IndexWriter;
+  private written: StoredVersion[] = [];
   constructor(
     db: Database.Database,
     private readonly extractor: IndexExtractor,
@@ -133,7 +139,22 @@ class SqliteTransaction extends SqliteReader implements StoreTransaction {
     const rid = this.writes.upsertCurrent.get(type, id, versionId, lastInsertRowid, deleted, lastUpdated) as number;
     if (current !== undefined) this.index.remove(rid);
     if (resource) this.index.insert(rid, type, this.extractor(resource));
-    return { type, id, versionId, lastUpdated, method, deleted: !resource, json };
+    const stored: StoredVersion = { type, id, versionId, lastUpdated, method, deleted: !resource, json };
+    this.written.push(stored);
+    return stored;
+  }
+
+  /** The versions written since the last call (for commit listeners). */
+  takeWritten(): StoredVersion[] {
+    const out = this.written;
+    this.written = [];
+    return out;
+  }
+
+  /** Replaces the index rows of one current resource with those extracted from its stored JSON. */
+  reindexRow(rid: number, type: string, json: string): void {
+    this.index.remove(rid);
+    this.index.insert(rid, type, this.extractor(JSON.parse(json) as Resource));
   }
 }
 
@@ -147,6 +168,8 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
   private readonly beginRead;
   private readonly endRead;
   private snapshotOpen = false;
+  private readonly listeners: CommitListener[] = [];
+  private readonly reindexBatch;
 
   static open(options: SqliteOptions): SqliteStore {
     const memory = options.filename === ':memory:';
@@ -168,6 +191,12 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
     this.rollback = writer.prepare('ROLLBACK');
     this.beginRead = reader.prepare('BEGIN');
     this.endRead = reader.prepare('COMMIT');
+    // Types and id are bound as JSON text and a value: the statement text never carries request data.
+    this.reindexBatch = writer.prepare(
+      `SELECT r.rid AS rid, r.type AS type, v.content AS content FROM resource r JOIN resource_version v ON v.seq = r.seq
+       WHERE r.deleted = 0 AND r.rid > ? AND (? IS NULL OR r.type IN (SELECT value FROM json_each(?))) AND (? IS NULL OR r.id = ?)
+       ORDER BY r.rid LIMIT ?`,
+    );
   }
 
   // Reads outside transactions share one read transaction per event-loop turn. Why: starting one
@@ -214,12 +243,47 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
         const result = await fn(this.tx);
         this.endSnapshot();
         this.commit.run();
+        const written = this.tx.takeWritten();
+        if (written.length) for (const listener of this.listeners) listener(written);
         return result;
       } catch (err) {
+        this.tx.takeWritten();
         if (this.writer.inTransaction) this.rollback.run();
         throw err;
       }
     });
+  }
+
+  onCommit(listener: CommitListener): void {
+    this.listeners.push(listener);
+  }
+
+  async reindex(options: ReindexOptions = {}): Promise<number> {
+    const types = options.types?.length ? JSON.stringify(options.types) : null;
+    const id = options.id ?? null;
+    let after = 0;
+    let count = 0;
+    for (;;) {
+      const done = await this.mutex.run(async () => {
+        const rows = this.reindexBatch.all(after, types, types, id, id, REINDEX_BATCH) as { rid: number; type: string; content: string }[];
+        if (!rows.length) return true;
+        this.begin.run();
+        try {
+          for (const row of rows) this.tx.reindexRow(row.rid, row.type, row.content);
+          this.endSnapshot();
+          this.commit.run();
+        } catch (err) {
+          if (this.writer.inTransaction) this.rollback.run();
+          throw err;
+        }
+        after = rows[rows.length - 1].rid;
+        count += rows.length;
+        return rows.length < REINDEX_BATCH;
+      });
+      if (done) return count;
+      // Let waiting requests in between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   async ping() {
