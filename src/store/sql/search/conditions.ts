@@ -143,7 +143,9 @@ function textSearch(cond: Condition, rid: Sql): Sql {
   const column = cond.param.code === '_text' ? 'narrative' : 'content';
   const ored = cond.values.map((v) => {
     if (v.kind !== 'string') throw badRequest(`${cond.name} takes text`, cond.name);
-    const words = v.norm.split(/\s+/).filter((w) => w !== '');
+    // Words as the unicode61 tokenizer reads them (letters, digits, private use; anything else
+    // separates): a control character such as NUL in a phrase is an FTS5 syntax error, not text.
+    const words = v.norm.split(/[^\p{L}\p{N}\p{Co}]+/u).filter((w) => w !== '');
     if (!words.length) return sql`1 = 0`;
     // Each word as a quoted prefix term, so user text never acts as FTS5 query syntax.
     const match = `{${column}} : ` + words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ');
