@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../src/main.js';
 import { startTestServer } from '../../helpers/server.js';
-import { fhir, load, searchIds, type Case, type Json } from './helpers.js';
+import { fhir, load, searchIds, type Case } from './helpers.js';
 
 let server: RunningServer;
 let before = '';
