@@ -118,3 +118,18 @@ describe('Patient/[id]/$everything', () => {
     await api.get('/fhir/Patient/$everything').expect(404);
   });
 });
+
+describe('links to other servers are not ours', () => {
+  it('a reference to another server is no compartment membership, include or revinclude', async () => {
+    await put(obs('o-foreign', { subject: { reference: 'http://other.example.org/fhir/Patient/ann' } }));
+    expect(keys((await api.get('/fhir/Patient/ann/Observation').expect(200)).body)).toEqual(['Observation/o-performer', 'Observation/o-subject']);
+    const included = (await api.get('/fhir/Observation?_id=o-foreign&_include=Observation:subject').expect(200)).body;
+    expect(keys(included)).toEqual(['Observation/o-foreign']);
+    const revincluded = (await api.get('/fhir/Patient?_id=ann&_revinclude=Observation:subject').expect(200)).body;
+    expect(keys(revincluded)).toEqual(['Observation/o-subject', 'Patient/ann']);
+    // The same reference written as an absolute URL on our own base is ours.
+    await put(obs('o-own-base', { subject: { reference: `${server.fhirBase}/Patient/ann` } }));
+    expect(keys((await api.get('/fhir/Patient/ann/Observation').expect(200)).body)).toContain('Observation/o-own-base');
+    expect(keys((await api.get('/fhir/Observation?_id=o-own-base&_include=Observation:subject').expect(200)).body)).toEqual(['Observation/o-own-base', 'Patient/ann']);
+  });
+});

@@ -82,10 +82,10 @@ export class SqliteSearch {
     for (let round = 0; round <= MAX_ITERATIONS && frontier.length && out.length < MAX_INCLUDED; round++) {
       const clauses = (list: IncludeClause[]) => list.filter((c) => round === 0 || c.iterate);
       const found: Row[] = [];
-      for (const c of clauses(include)) found.push(...this.all<Row>(includeSql(c, frontier.map((r) => r.rid))));
+      for (const c of clauses(include)) found.push(...this.all<Row>(includeSql(c, frontier.map((r) => r.rid), req.baseUrl)));
       for (const c of clauses(revinclude)) {
         const targets = new Set(frontier.map((r) => `${r.type}/${r.id}`));
-        const refs = this.all<Row & { target_type: string; target_id: string }>(revincludeSql(c, frontier));
+        const refs = this.all<Row & { target_type: string; target_id: string }>(revincludeSql(c, frontier, req.baseUrl));
         found.push(...refs.filter((r) => targets.has(`${r.target_type}/${r.target_id}`)));
       }
       frontier = [];

@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { Compartment, SearchQuery, SortKey } from '../../../search/types.js';
 import { conditionPredicate, type SearchContext } from './conditions.js';
-import type { Sql } from './predicates.js';
+import { localRow, type Sql } from './predicates.js';
 
 /** A position in a result order: the sort values of a row and its rid. */
 export interface Cursor {
@@ -88,7 +88,7 @@ function beyond(parts: OrderPart[], cursor: Cursor, backwards: boolean): Sql {
 export function matchSql(query: SearchQuery, ctx: SearchContext): Sql {
   const where: Sql[] = [sql`r.deleted = 0`];
   if (query.types.length) where.push(sql`r.type IN (${sql.join(query.types)})`);
-  if (query.compartment) where.push(compartmentPredicate(query.compartment));
+  if (query.compartment) where.push(compartmentPredicate(query.compartment, ctx.baseUrl));
   for (const cond of query.conditions) where.push(conditionPredicate(cond, 'r', sql.ref('r.type'), ctx));
   return sql`${sql.join(where, sql` AND `)}`;
 }
@@ -98,10 +98,10 @@ export function matchSql(query: SearchQuery, ctx: SearchContext): Sql {
  * parameters, found from the owner's side of the reference index (search_reference_target), or is
  * the owner itself.
  */
-function compartmentPredicate(c: Compartment): Sql {
+function compartmentPredicate(c: Compartment, ownBase: string): Sql {
   const links = Object.entries(c.params).map(([type, params]) => sql`(c.type = ${type} AND c.param IN (${sql.join(params)}))`);
   const member = links.length
-    ? sql`r.rid IN (SELECT c.rid FROM search_reference AS c WHERE c.target_id = ${c.id} AND c.target_type = ${c.type} AND (${sql.join(links, sql` OR `)}))`
+    ? sql`r.rid IN (SELECT c.rid FROM search_reference AS c WHERE c.target_id = ${c.id} AND c.target_type = ${c.type} AND ${localRow('c', ownBase)} AND (${sql.join(links, sql` OR `)}))`
     : sql`1 = 0`;
   return c.includesOwner ? sql`(${member} OR (r.type = ${c.type} AND r.id = ${c.id}))` : member;
 }
