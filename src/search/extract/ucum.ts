@@ -18,6 +18,7 @@ interface BaseUnitsResult {
 }
 interface UcumUtils {
   convertToBaseUnits(unit: string, value: number): BaseUnitsResult;
+  getSpecifiedUnit(unit: string, mode: 'validate'): { unit?: { moleExp_?: number } | null };
 }
 
 let utils: UcumUtils | undefined;
@@ -51,10 +52,25 @@ function baseUnits(code: string, value: number): BaseUnitsResult | undefined {
   }
 }
 
-function canonicalCode(unitToExp: Record<string, number>): string {
+/**
+ * The canonical unit code from the base units' exponents, plus the mole's. Why the mole: ucum-lhc folds
+ * it into the magnitude (as Avogadro's number) and leaves it out of unitToExp, so mmol/L and 10*12/L
+ * would both be `m-3` and a red cell count would match a concentration; the library itself refuses to
+ * convert between them, and so do we.
+ */
+function canonicalCode(unitToExp: Record<string, number>, moleExp: number): string {
   const parts: string[] = [];
   for (const [unit, exp] of Object.entries(unitToExp)) if (exp) parts.push(exp === 1 ? unit : `${unit}${exp}`);
+  if (moleExp) parts.push(moleExp === 1 ? 'mol' : `mol${moleExp}`);
   return parts.length ? parts.join('.') : '1';
+}
+
+function moleExponent(code: string): number {
+  try {
+    return ucum().getSpecifiedUnit(code, 'validate').unit?.moleExp_ ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 function closeTo(a: number, b: number): boolean {
@@ -64,7 +80,7 @@ function closeTo(a: number, b: number): boolean {
 function resolveUnit(code: string): UcumCanonicalUnit | null {
   const one = baseUnits(code, 1);
   if (!one?.unitToExp) return null;
-  const canonical = canonicalCode(one.unitToExp);
+  const canonical = canonicalCode(one.unitToExp, moleExponent(code));
   if (!one.fromUnitIsSpecial) return { code: canonical, factor: one.magnitude!, offset: 0 };
   const zero = baseUnits(code, 0);
   const two = baseUnits(code, 2);

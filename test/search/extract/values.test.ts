@@ -148,3 +148,11 @@ describe('UCUM canonical units', () => {
     expect(ucumCanonical('[IU]')).toBeNull();
   });
 });
+
+describe('UCUM: amounts of substance are not counts', () => {
+  it('mmol/L and 10*12/L do not share a canonical unit (the library will not convert them either)', () => {
+    expect(ucumCanonical('mmol/L')!.code).not.toBe(ucumCanonical('10*12/L')!.code);
+    expect(ucumCanonical('mmol/L')!.code).toBe(ucumCanonical('umol/mL')!.code);
+    expect(ucumCanonical('kat')!.code).toBe(ucumCanonical('mol/s')!.code);
+  });
+});
