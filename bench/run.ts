@@ -8,7 +8,10 @@
  * 2. baseline A: the same resources inserted with raw better-sqlite3 (bench/raw-sqlite.ts);
  * 3. read-by-id: random GET [base]/Type/id of ingested resources, 1 and 32 connections (autocannon);
  * 4. baseline B: a bare node:http server answering the same GETs from a Map;
- * 5. peak RSS of the Qiao server process.
+ * 5. peak RSS of the Qiao server process;
+ * 6. search mix (bench/search-mix.ts): ten FHIR searches at 1 and 16 connections on a fresh Qiao with the
+ *    first 50 patients, then with all of them (same query values), and the ratios between the two sizes.
+ * Before any server starts, the search index extraction cost per resource (bench/extraction.ts).
  *
  * Data: Synthea's export at ../shared/data/synthea-r4 (prepared by bench/synthea.ts), else the seeded
  * generator (bench/generate.ts). Environment knobs:
@@ -19,6 +22,10 @@
  *   BENCH_SEED=n            generator seed (default 42)
  *   BENCH_PROFILE=dir       CPU-profile the Qiao child during ingest (1 connection) and reads, write
  *                           .cpuprofile files to dir and print a summary of where the time goes
+ *   BENCH_SEARCH=0          skip the search mix
+ *   BENCH_SEARCH_SECONDS=s  duration of each search measurement (default 5)
+ *   BENCH_EXTRACT_PASSES=n  timed passes of the extraction measurement (default 5)
+ *   BENCH_ONLY=search|extract   run only that phase (development)
  *   BENCH_KEEP=1            keep the temporary database directory
  */
 import autocannon from 'autocannon';
@@ -28,9 +35,11 @@ import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { extractionBench } from './extraction.js';
 import { generateSyntheaLike, rng } from './generate.js';
 import { formatSummary, summarise, type CpuProfile } from './profile-summary.js';
 import { rawSqliteIngest } from './raw-sqlite.js';
+import { searchMix } from './search-mix.js';
 import type { FromChild, ToChild } from './server-process.js';
 import { findSyntheaDir, loadSyntheaBundles, prepareBundles, type PreparedBundle, type PrepareStats } from './synthea.js';
 
@@ -43,6 +52,9 @@ const INGEST_CONNECTIONS = (env.BENCH_INGEST_CONNECTIONS ?? '1,2').split(',').ma
 const PROFILE_DIR = env.BENCH_PROFILE ? path.resolve(env.BENCH_PROFILE) : undefined;
 const INGEST_TARGET = 0.25;
 const READ_TARGET = 0.5;
+const SEARCH = env.BENCH_SEARCH !== '0';
+const SEARCH_SECONDS = Number(env.BENCH_SEARCH_SECONDS ?? 5);
+const ONLY = env.BENCH_ONLY;
 
 // ---------------------------------------------------------------------------------------------------
 // Output helpers
@@ -348,6 +360,25 @@ async function main(): Promise<void> {
         `(${stats.sharedResources} shared via PUT, ${stats.rewrittenReferences} references rewritten, ${stats.droppedSharedCopies} duplicate shared entries dropped)`,
     );
 
+    // 0. Index extraction cost, in this process, before any server starts.
+    if (!ONLY || ONLY === 'extract') extractionBench(bundles, out);
+    (globalThis as { gc?: () => void }).gc?.();
+    const searchPhase = () =>
+      searchMix({
+        bundles,
+        start: async () => {
+          const c = await Child.start(['qiao', path.join(tmp, 'qiao-search.db')]);
+          children.push(c);
+          return c;
+        },
+        ingest,
+        load: readById,
+        out,
+        seconds: SEARCH_SECONDS,
+      });
+    if (ONLY === 'search') await searchPhase();
+    if (ONLY) return;
+
     // 1. Ingest, 1 connection, on the server that then serves the reads.
     const qiao = await Child.start(['qiao', path.join(tmp, 'qiao-1.db')]);
     children.push(qiao);
@@ -413,6 +444,8 @@ async function main(): Promise<void> {
       ratioLine(`read ${String(c).padStart(2)} conn qiao/bare`, q.rps / b.rps, READ_TARGET);
       out(`ratio   read ${String(c).padStart(2)} conn cpu per request bare/qiao = ${pct(b.cpuUs! / q.cpuUs!)} (same measure, by CPU time)`);
     }
+    // 6. Search mix, on its own fresh server.
+    if (SEARCH) await searchPhase();
     out(`total   benchmark wall time ${((performance.now() - t0) / 1000).toFixed(0)} s, load average ${load()}`);
   } finally {
     await Promise.all(children.map((c) => c.close()));
