@@ -288,10 +288,12 @@ async function runMix(
       const { result, cpuMs } = await server.measured(() => o.load(server.fhirBase, q.paths, c, o.seconds, c));
       const m = { result, cpuUs: (1000 * cpuMs) / Math.max(1, result.requests) };
       results.set(`${q.label}|${c}`, m);
-      const bad = result.non2xx || result.errors ? `  (non-2xx ${result.non2xx}, errors ${result.errors})` : '';
+      let bad = result.non2xx || result.errors ? `  (non-2xx ${result.non2xx}, errors ${result.errors})` : '';
+      // Requests still in flight when the measurement stops are not counted, but their server CPU is.
+      if (result.requests < 20) bad += `  (only ${result.requests} requests: figures rough, cpu per request overstated)`;
       if (result.non2xx) errors.push({ size, label: `${q.label} (${c} conn, during the measurement)`, path: '', status: 0, body: `${result.non2xx} non-2xx answers` });
       o.out(
-        `search  ${q.label.padEnd(32)} ${String(c).padStart(2)} conn  ${fmt(result.rps).padStart(5)} requests/s  p50 ${fmt(result.p50, 2)} ms  p99 ${fmt(result.p99, 2)} ms  ` +
+        `search  ${q.label.padEnd(32)} ${String(c).padStart(2)} conn  ${fmt(result.rps, result.rps < 10 ? 1 : 0).padStart(5)} requests/s  p50 ${fmt(result.p50, 2)} ms  p99 ${fmt(result.p99, 2)} ms  ` +
           `${describe(samples)}  server cpu ${fmt(m.cpuUs)} us/request${bad}`,
       );
     }
