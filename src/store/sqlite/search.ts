@@ -82,7 +82,10 @@ export class SqliteSearch {
     for (let round = 0; round <= MAX_ITERATIONS && frontier.length && out.length < MAX_INCLUDED; round++) {
       const clauses = (list: IncludeClause[]) => list.filter((c) => round === 0 || c.iterate);
       const found: Row[] = [];
-      for (const c of clauses(include)) found.push(...this.all<Row>(includeSql(c, frontier.map((r) => r.rid), req.baseUrl)));
+      for (const c of clauses(include)) {
+        const rids = frontier.filter((r) => c.sourceType === '*' || r.type === c.sourceType).map((r) => r.rid);
+        if (rids.length) found.push(...this.all<Row>(includeSql(c, rids, req.baseUrl)));
+      }
       for (const c of clauses(revinclude)) {
         const targets = new Set(frontier.map((r) => `${r.type}/${r.id}`));
         const refs = this.all<Row & { target_type: string; target_id: string }>(revincludeSql(c, frontier, req.baseUrl));

@@ -2,8 +2,14 @@
  * A parsed search Condition (search/types.ts) as an SQL predicate on a `resource` row: the values of
  * one parameter occurrence ORed, as a semi-join into the parameter's index table, with modifiers,
  * chains (search.html#chaining), reverse chains (_has) and the parameters the resource row answers
- * itself (_id, _lastUpdated). Rows of one type and parameter are found through the (type, param, value)
- * indexes, so a selective condition costs the same whatever the size of the database.
+ * itself (_id, _lastUpdated).
+ *
+ * Why two shapes: a query's most selective condition *drives* — `r.rid IN (SELECT rid FROM index WHERE
+ * type = 'Observation' AND param = ... AND value ...)`, uncorrelated, found through the (type, param,
+ * value) index and evaluated once — and every other condition *probes* the rows it yields —
+ * `EXISTS (SELECT 1 FROM index WHERE rid = r.rid AND param = ... AND value ...)`, through the owner
+ * (rid) index. So a selective query costs what its matches cost, whatever the size of the database;
+ * had every condition been an IN list, a common code's list would grow with the data.
  */
 import { sql } from 'kysely';
 import { badRequest } from '../../../fhir/errors.js';
@@ -28,6 +34,8 @@ export interface SearchContext {
   baseUrl: string;
   /** Unique aliases for nested subqueries. */
   alias(): string;
+  /** Probe the row (EXISTS on its rid) rather than drive (IN list); see the file comment. */
+  probe?: boolean;
 }
 
 const UCUM = 'http://unitsofmeasure.org';
@@ -64,7 +72,9 @@ function ownPredicate(cond: Condition, r: string, type: Sql, ctx: SearchContext)
   // :of-type has rows of its own (RowSink.identifierType): the identifier's type coding with its value.
   const rowParam = modifier === 'of-type' ? `${param.code}:of-type` : param.code;
   const rows = (predicate: Sql) =>
-    sql`${rid} IN (SELECT ${sql.ref(`${x}.rid`)} FROM ${sql.table(table)} AS ${sql.raw(x)} WHERE ${sql.ref(`${x}.type`)} = ${type} AND ${sql.ref(`${x}.param`)} = ${rowParam} AND ${predicate})`;
+    ctx.probe
+      ? sql`EXISTS (SELECT 1 FROM ${sql.table(table)} AS ${sql.raw(x)} WHERE ${sql.ref(`${x}.rid`)} = ${rid} AND ${sql.ref(`${x}.param`)} = ${rowParam} AND ${predicate})`
+      : sql`${rid} IN (SELECT ${sql.ref(`${x}.rid`)} FROM ${sql.table(table)} AS ${sql.raw(x)} WHERE ${sql.ref(`${x}.type`)} = ${type} AND ${sql.ref(`${x}.param`)} = ${rowParam} AND ${predicate})`;
   const missing = cond.values.find((v) => v.kind === 'missing');
   if (missing?.kind === 'missing') return missing.missing ? sql`NOT ${rows(sql`1 = 1`)}` : rows(sql`1 = 1`);
   const ored = sql`(${sql.join(cond.values.map((v) => valuePredicate(v, x, modifier, cond, ctx)), sql` OR `)})`;
@@ -189,21 +199,41 @@ function compositePredicate(cond: Condition, rid: Sql, type: Sql, ctx: SearchCon
     const where = from.map(
       (f, i) => sql`${sql.ref(`${f.alias}.type`)} = ${type} AND ${sql.ref(`${f.alias}.param`)} = ${`${cond.param.code}#${i}`} AND ${valuePredicate(f.part, f.alias, undefined, cond, ctx)}`,
     );
+    if (ctx.probe) {
+      return sql`EXISTS (SELECT 1 FROM ${sql.table(from[0].table)} AS ${sql.raw(aliases[0])} ${sql.join(joins, sql` `)} WHERE ${sql.ref(`${aliases[0]}.rid`)} = ${rid} AND ${sql.join(where, sql` AND `)})`;
+    }
     return sql`${rid} IN (SELECT ${sql.ref(`${aliases[0]}.rid`)} FROM ${sql.table(from[0].table)} AS ${sql.raw(aliases[0])} ${sql.join(joins, sql` `)} WHERE ${sql.join(where, sql` AND `)})`;
   });
   return sql`(${sql.join(ored, sql` OR `)})`;
 }
 
-/** Link `i` of a chain: the row refers (through link.param) to a live resource meeting the rest. */
+/**
+ * Link `i` of a chain: the row refers (through link.param) to a live resource meeting the rest. Driving,
+ * the referred resources are found first (their own condition drives) and the references to them
+ * through the (type, param, target_id) index; probing, the row's own references are followed.
+ */
 function chainPredicate(cond: Condition, i: number, r: string, type: Sql, ctx: SearchContext): Sql {
   const link = cond.chain![i];
   const s = ctx.alias();
   const t = ctx.alias();
+  const targetTypes = link.targetType !== undefined ? [link.targetType] : (link.param.target ?? []);
   const targetType = link.targetType !== undefined ? sql`${sql.ref(`${s}.target_type`)} = ${link.targetType} AND ` : sql``;
-  const inner = i + 1 < cond.chain!.length ? chainPredicate(cond, i + 1, t, sql.ref(`${t}.type`), ctx) : ownPredicate(cond, t, sql.ref(`${t}.type`), ctx);
-  return sql`${sql.ref(`${r}.rid`)} IN (SELECT ${sql.ref(`${s}.rid`)} FROM search_reference AS ${sql.raw(s)}
-    JOIN resource AS ${sql.raw(t)} ON ${sql.ref(`${t}.type`)} = ${sql.ref(`${s}.target_type`)} AND ${sql.ref(`${t}.id`)} = ${sql.ref(`${s}.target_id`)}
-    WHERE ${sql.ref(`${s}.type`)} = ${type} AND ${sql.ref(`${s}.param`)} = ${link.param.code} AND ${targetType}${sql.ref(`${t}.deleted`)} = 0 AND ${localRow(s, ctx.baseUrl)} AND ${inner})`;
+  const onlyTarget = targetTypes.length === 1 ? targetTypes[0] : undefined;
+  const tType = ctx.probe || onlyTarget === undefined ? sql.ref(`${t}.type`) : sql`${onlyTarget}`;
+  const innerCtx = { ...ctx, probe: ctx.probe || onlyTarget === undefined };
+  const inner = i + 1 < cond.chain!.length ? chainPredicate(cond, i + 1, t, tType, innerCtx) : ownPredicate(cond, t, tType, innerCtx);
+  const ref = (c: string) => sql.ref(`${s}.${c}`);
+  if (ctx.probe) {
+    return sql`EXISTS (SELECT 1 FROM search_reference AS ${sql.raw(s)}
+      JOIN resource AS ${sql.raw(t)} ON ${sql.ref(`${t}.type`)} = ${ref('target_type')} AND ${sql.ref(`${t}.id`)} = ${ref('target_id')}
+      WHERE ${ref('rid')} = ${sql.ref(`${r}.rid`)} AND ${ref('param')} = ${link.param.code} AND ${targetType}${sql.ref(`${t}.deleted`)} = 0 AND ${localRow(s, ctx.baseUrl)} AND ${inner})`;
+  }
+  const targets =
+    onlyTarget !== undefined
+      ? sql`${ref('target_type')} = ${onlyTarget} AND ${ref('target_id')} IN (SELECT ${sql.ref(`${t}.id`)} FROM resource AS ${sql.raw(t)} WHERE ${sql.ref(`${t}.type`)} = ${onlyTarget} AND ${sql.ref(`${t}.deleted`)} = 0 AND ${inner})`
+      : sql`(${ref('target_id')}, ${ref('target_type')}) IN (SELECT ${sql.ref(`${t}.id`)}, ${sql.ref(`${t}.type`)} FROM resource AS ${sql.raw(t)} WHERE ${sql.ref(`${t}.deleted`)} = 0 AND ${inner})`;
+  return sql`${sql.ref(`${r}.rid`)} IN (SELECT ${ref('rid')} FROM search_reference AS ${sql.raw(s)}
+    WHERE ${ref('type')} = ${type} AND ${ref('param')} = ${link.param.code} AND ${targetType}${localRow(s, ctx.baseUrl)} AND ${targets})`;
 }
 
 /** _has:Type:param:condition — some live Type refers to the row through param and meets the condition. */

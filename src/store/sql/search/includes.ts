@@ -10,17 +10,17 @@ import { localRow, type Sql } from './predicates.js';
 const VERSION = sql`t.rid, v.type, v.id, v.version, v.last_updated, v.method, v.deleted, v.content`;
 
 /**
- * Resources referred to from the rows `rids` through the clause's parameter (or any, for `*`); a
- * sourceType of `*` takes references from rows of every type ($everything).
+ * Resources referred to from the rows `rids` through the clause's parameter (or any, for `*`). The
+ * caller passes only rows of the clause's source type. Why no `s.type = ?` here: with it, SQLite picks
+ * a (type, param, ...) index and scans every reference of the type instead of the page's own rows.
  */
 export function includeSql(clause: IncludeClause, rids: number[], ownBase: string): Sql {
   const param = clause.param === '*' ? sql`` : sql` AND s.param = ${clause.param.code}`;
-  const source = clause.sourceType === '*' ? sql`` : sql` AND s.type = ${clause.sourceType}`;
   const target = clause.targetType ? sql` AND s.target_type = ${clause.targetType}` : sql``;
   return sql`SELECT DISTINCT ${VERSION} FROM search_reference AS s
     JOIN resource AS t ON t.type = s.target_type AND t.id = s.target_id
     JOIN resource_version AS v ON v.seq = t.seq
-    WHERE s.rid IN (${sql.join(rids)})${source}${param}${target} AND t.deleted = 0 AND ${localRow('s', ownBase)}`;
+    WHERE s.rid IN (${sql.join(rids)})${param}${target} AND t.deleted = 0 AND ${localRow('s', ownBase)}`;
 }
 
 /** Resources of the clause's source type that refer to one of `targets` (Type/id) through its parameter. */

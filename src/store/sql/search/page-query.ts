@@ -5,7 +5,7 @@
  * (search.html#paging) and a deep page costs what the first one does.
  */
 import { sql } from 'kysely';
-import type { Compartment, SearchQuery, SortKey } from '../../../search/types.js';
+import type { Compartment, Condition, SearchQuery, SortKey } from '../../../search/types.js';
 import { conditionPredicate, type SearchContext } from './conditions.js';
 import { localRow, type Sql } from './predicates.js';
 
@@ -89,8 +89,37 @@ export function matchSql(query: SearchQuery, ctx: SearchContext): Sql {
   const where: Sql[] = [sql`r.deleted = 0`];
   if (query.types.length) where.push(sql`r.type IN (${sql.join(query.types)})`);
   if (query.compartment) where.push(compartmentPredicate(query.compartment, ctx.baseUrl));
-  for (const cond of query.conditions) where.push(conditionPredicate(cond, 'r', sql.ref('r.type'), ctx));
+  // One searched type is a constant, so the driving subquery is uncorrelated and runs once.
+  const type = query.types.length === 1 ? sql`${query.types[0]}` : sql.ref('r.type');
+  const driver = query.compartment ? -1 : driverIndex(query.conditions);
+  query.conditions.forEach((cond, i) => where.push(conditionPredicate(cond, 'r', type, { ...ctx, probe: i !== driver })));
   return sql`${sql.join(where, sql` AND `)}`;
+}
+
+/** How selective a condition usually is (lower drives first); see conditions.ts on driving and probing. */
+function selectivity(cond: Condition): number {
+  const { param, modifier } = cond;
+  if (modifier === 'not' || modifier === 'not-in' || modifier === 'missing' || cond.values.some((v) => v.kind === 'missing')) return 99;
+  if (cond.has) return 50;
+  if (param.code === '_id') return 0;
+  if (param.code === '_lastUpdated' || param.code === '_list' || param.code === '_text' || param.code === '_content') return 30;
+  if (cond.chain?.length) return 20;
+  if (param.type === 'reference') return 1;
+  if (param.type === 'token' && /identifier/.test(param.code)) return 2;
+  if (param.type === 'string' || param.type === 'uri') return 10;
+  if (param.type === 'token' || param.type === 'composite') return 15;
+  return 25; // dates, numbers and quantities: ranges
+}
+
+/** The condition that drives (the most selective), or -1 when none should (all are negations or _has). */
+function driverIndex(conditions: Condition[]): number {
+  let best = -1;
+  let bestRank = 40;
+  conditions.forEach((c, i) => {
+    const rank = selectivity(c);
+    if (rank < bestRank) [best, bestRank] = [i, rank];
+  });
+  return best;
 }
 
 /**
