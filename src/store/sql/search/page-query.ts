@@ -87,14 +87,22 @@ function beyond(parts: OrderPart[], cursor: Cursor, backwards: boolean): Sql {
 /** The matching rows of the searched types, before ordering and paging. */
 export function matchSql(query: SearchQuery, ctx: SearchContext): Sql {
   const where: Sql[] = [sql`r.deleted = 0`];
-  if (query.types.length) where.push(sql`r.type IN (${sql.join(query.types)})`);
-  if (query.compartment) where.push(compartmentPredicate(query.compartment, ctx.baseUrl));
   // One searched type is a constant, so the driving subquery is uncorrelated and runs once.
-  const type = query.types.length === 1 ? sql`${query.types[0]}` : sql.ref('r.type');
+  const single = query.types.length === 1;
+  const type = single ? sql`${query.types[0]}` : sql.ref('r.type');
   const driver = query.compartment ? -1 : driverIndex(query.conditions);
+  // Why the type test is left out when a driver already selects by type: given `r.type = ?`, SQLite
+  // scans every resource of the type and tests each against the driver's list, instead of looking the
+  // list's rows up by rid.
+  const typedDriver = query.compartment !== undefined || (single && driver >= 0 && !ROW_PARAMS.has(query.conditions[driver].param.code));
+  if (query.types.length && !typedDriver) where.push(sql`r.type IN (${sql.join(query.types)})`);
+  if (query.compartment) where.push(compartmentPredicate(query.compartment, ctx.baseUrl));
   query.conditions.forEach((cond, i) => where.push(conditionPredicate(cond, 'r', type, { ...ctx, probe: i !== driver })));
   return sql`${sql.join(where, sql` AND `)}`;
 }
+
+/** Parameters answered without an index table of the searched type (their SQL does not select by type). */
+const ROW_PARAMS = new Set(['_id', '_lastUpdated', '_list', '_text', '_content']);
 
 /** How selective a condition usually is (lower drives first); see conditions.ts on driving and probing. */
 function selectivity(cond: Condition): number {
