@@ -132,6 +132,14 @@ export const MIGRATIONS: { version: number; description: string; sql: string }[]
       ALTER TABLE search_text_v3 RENAME TO search_text;
     `,
   },
+  {
+    version: 4,
+    description: 'no reference index by target alone',
+    // Why: every search that follows references backwards (_has, _revinclude, compartments) knows the
+    // referring type and parameter, so (type, param, target_id, target_type) serves it; the index by
+    // target alone cost a B-tree update per reference on every write.
+    sql: `DROP INDEX search_reference_target;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

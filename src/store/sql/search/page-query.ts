@@ -132,13 +132,15 @@ function driverIndex(conditions: Condition[]): number {
 
 /**
  * Membership of a compartment: the row refers to its owner through one of its type's membership
- * parameters, found from the owner's side of the reference index (search_reference_target), or is
- * the owner itself.
+ * parameters, or is the owner itself. Each (type, parameters) term carries the whole key of the
+ * reference index (type, param, target_id, target_type), so SQLite looks every term up in it.
  */
 function compartmentPredicate(c: Compartment, ownBase: string): Sql {
-  const links = Object.entries(c.params).map(([type, params]) => sql`(c.type = ${type} AND c.param IN (${sql.join(params)}))`);
+  const links = Object.entries(c.params).map(
+    ([type, params]) => sql`(c.type = ${type} AND c.param IN (${sql.join(params)}) AND c.target_id = ${c.id} AND c.target_type = ${c.type})`,
+  );
   const member = links.length
-    ? sql`r.rid IN (SELECT c.rid FROM search_reference AS c WHERE c.target_id = ${c.id} AND c.target_type = ${c.type} AND ${localRow('c', ownBase)} AND (${sql.join(links, sql` OR `)}))`
+    ? sql`r.rid IN (SELECT c.rid FROM search_reference AS c WHERE (${sql.join(links, sql` OR `)}) AND ${localRow('c', ownBase)})`
     : sql`1 = 0`;
   return c.includesOwner ? sql`(${member} OR (r.type = ${c.type} AND r.id = ${c.id}))` : member;
 }

@@ -27,7 +27,8 @@ function likeEscape(text: string): string {
 export function rangePredicate(prefix: Prefix, start: Sql, end: Sql, vs: number, ve: number, now = Date.now()): Sql {
   switch (prefix) {
     case 'eq':
-      return sql`(${start} >= ${vs} AND ${end} <= ${ve})`;
+      // start <= ve follows from the others; stated, it bounds the scan of the (start) index.
+      return sql`(${start} >= ${vs} AND ${start} <= ${ve} AND ${end} <= ${ve})`;
     case 'ne':
       return sql`NOT (${start} >= ${vs} AND ${end} <= ${ve})`;
     case 'gt':
