@@ -9,7 +9,8 @@ import type { SearchContext } from '../sql/search/conditions.js';
 import { includeSql, revincludeSql } from '../sql/search/includes.js';
 import { countSql, pageSql } from '../sql/search/page-query.js';
 import type { Sql } from '../sql/search/predicates.js';
-import type { Cursor, SearchPage, SearchRequest, StoredVersion, WriteMethod } from '../store.js';
+import type { Cursor, SearchPage, SearchRequest, StoredVersion } from '../store.js';
+import { toStored, type VersionRow } from './statements.js';
 
 const qb = queryBuilder('sqlite');
 /** Rounds of `:iterate` before stopping (a guard against reference cycles growing a bundle without end). */
@@ -17,17 +18,8 @@ const MAX_ITERATIONS = 4;
 /** At most this many included resources per page. */
 const MAX_INCLUDED = 5000;
 
-interface Row {
-  rid: number;
-  type: string;
-  id: string;
-  version: number;
-  last_updated: string;
-  method: string;
-  deleted: number;
-  content: string | null;
-  [sortColumn: `s${number}`]: string | number | null;
-}
+/** A version row with its resource key and the page's sort values (s0, s1, ...). */
+type Row = Omit<VersionRow, 'seq'> & { rid: number; [sortColumn: `s${number}`]: string | number | null };
 
 export class SqliteSearch {
   private readonly statements = new Map<string, Database.Statement>();
@@ -101,16 +93,4 @@ export class SqliteSearch {
     }
     return out.slice(0, MAX_INCLUDED).map(toStored);
   }
-}
-
-function toStored(row: Row): StoredVersion {
-  return {
-    type: row.type,
-    id: row.id,
-    versionId: row.version,
-    lastUpdated: row.last_updated,
-    method: row.method as WriteMethod,
-    deleted: row.deleted === 1,
-    json: row.content ?? undefined,
-  };
 }

@@ -24,7 +24,7 @@ import type {
 import { compileQuery, queryBuilder } from '../sql/builder.js';
 import { historyCountQuery, historyPageQuery } from '../sql/queries.js';
 import { migrate } from './migrations.js';
-import { prepareReads, prepareWrites, type VersionRow, type VersionTuple } from './statements.js';
+import { prepareReads, prepareWrites, toStored, type VersionRow, type VersionTuple } from './statements.js';
 import { Mutex } from './mutex.js';
 import { SqliteSearch } from './search.js';
 import { prepareIndexWriter, type IndexWriter } from './index-writer.js';
@@ -39,18 +39,6 @@ export interface SqliteOptions {
 }
 
 const qb = queryBuilder('sqlite');
-
-function toStored(row: VersionRow): StoredVersion {
-  return {
-    type: row.type,
-    id: row.id,
-    versionId: row.version,
-    lastUpdated: row.last_updated,
-    method: row.method as WriteMethod,
-    deleted: row.deleted === 1,
-    json: row.content ?? undefined,
-  };
-}
 
 function fromTuple(type: string, id: string, t: VersionTuple): StoredVersion {
   return { type, id, versionId: t[0], lastUpdated: t[1], method: t[2] as WriteMethod, deleted: t[3] === 1, json: t[4] ?? undefined };
