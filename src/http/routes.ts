@@ -2,7 +2,7 @@
  * The route table of the FHIR REST API (http.html), as data: the router matches requests against it
  * and the CapabilityStatement is generated from it, so the two cannot drift.
  */
-import { conditionalDelete, conditionalPatch, conditionalUpdate } from '../interactions/conditional-write.js';
+import { conditionalWrite } from '../interactions/conditional-write.js';
 import { compartmentSearch } from '../interactions/compartment-search.js';
 import { create } from '../interactions/create.js';
 import { remove } from '../interactions/delete.js';
@@ -29,9 +29,9 @@ export const ROUTES: Route[] = [
   { method: 'GET', pattern: [':type'], interaction: 'search-type', level: 'type', handle: (r, c, p) => search(r, c, p.type) },
   { method: 'POST', pattern: [':type', '_search'], interaction: 'search-type', level: 'type', handle: (r, c, p) => search(r, c, p.type) },
   { method: 'POST', pattern: [':type'], interaction: 'create', level: 'type', handle: (r, c, p) => create(r, c, p.type) },
-  { method: 'PUT', pattern: [':type'], interaction: 'update', level: 'type', handle: (r, c, p) => conditionalUpdate(r, c, p.type) },
-  { method: 'PATCH', pattern: [':type'], interaction: 'patch', level: 'type', handle: (r, c, p) => conditionalPatch(r, c, p.type) },
-  { method: 'DELETE', pattern: [':type'], interaction: 'delete', level: 'type', handle: (r, c, p) => conditionalDelete(r, c, p.type) },
+  { method: 'PUT', pattern: [':type'], interaction: 'update', level: 'type', handle: (r, c, p) => conditionalWrite(r, c, p.type) },
+  { method: 'PATCH', pattern: [':type'], interaction: 'patch', level: 'type', handle: (r, c, p) => conditionalWrite(r, c, p.type) },
+  { method: 'DELETE', pattern: [':type'], interaction: 'delete', level: 'type', handle: (r, c, p) => conditionalWrite(r, c, p.type) },
   { method: 'GET', pattern: [':type', '_history'], interaction: 'history-type', level: 'type', handle: (r, c, p) => history(r, c, p.type) },
   { method: 'GET', pattern: [':type', ':id'], interaction: 'read', level: 'instance', handle: (r, c, p) => read(r, c, p.type, p.id) },
   { method: 'PUT', pattern: [':type', ':id'], interaction: 'update', level: 'instance', handle: (r, c, p) => update(r, c, p.type, p.id) },

@@ -21,36 +21,49 @@ import { assertResourceType } from './resource-result.js';
 import type { FhirRequest, FhirResult, InteractionContext } from './types.js';
 import { update } from './update.js';
 
-type Write = (req: FhirRequest, ctx: InteractionContext, matches: string[]) => Promise<FhirResult>;
+const WHAT = { PUT: 'update', PATCH: 'patch', DELETE: 'delete' } as const;
 
-/** Runs `write` inside one transaction, with the ids the request's criteria match. */
-function conditional(type: string, what: string, write: Write) {
-  return async (req: FhirRequest, ctx: InteractionContext): Promise<FhirResult> => {
-    assertResourceType(type);
-    if (req.query.length === 0) throw badRequest(`A conditional ${what} needs search criteria: ${req.method} ${type}?...`);
-    return ctx.write(async (tx) => {
-      const inner: InteractionContext = { ...ctx, reader: tx, write: (fn) => fn(tx) };
-      const matches = await matchIds(tx, type, req.query, ctx.baseUrl);
-      if (matches.length > 1) throw preconditionFailed(`The criteria of this conditional ${what} match more than one ${type}; make them more selective`);
-      return write({ ...req, query: [] }, inner, matches);
-    });
-  };
+/**
+ * The plain request a conditional PUT, PATCH or DELETE on [type]?criteria resolves to, on
+ * `[type, id]`; undefined for a delete that matches nothing. Transactions call it before any entry
+ * runs, so that references to the entry's fullUrl can be rewritten (http.html#trules).
+ */
+export async function resolveConditionalWrite(req: FhirRequest, reader: StoreReader, baseUrl: string): Promise<FhirRequest | undefined> {
+  const type = req.path[0];
+  const what = WHAT[req.method as keyof typeof WHAT];
+  if (req.query.length === 0) throw badRequest(`A conditional ${what} needs search criteria: ${req.method} ${type}?...`);
+  const matches = await matchIds(reader, type, req.query, baseUrl);
+  if (matches.length > 1) throw preconditionFailed(`The criteria of this conditional ${what} match more than one ${type}; make them more selective`);
+  let id = matches[0];
+  if (req.method === 'PUT') {
+    id = await conditionalUpdateTarget(reader, type, matches, req.body);
+    if (isRecord(req.body)) req.body.id = id;
+  } else if (id === undefined) {
+    if (req.method === 'DELETE') return undefined;
+    throw notFound(`No ${type} matches the criteria of this conditional patch`);
+  }
+  return { ...req, path: [type, id], query: [] };
 }
 
-export function conditionalUpdate(req: FhirRequest, ctx: InteractionContext, type: string): Promise<FhirResult> {
-  return conditional(type, 'update', async (r, c, matches) => {
-    const id = await conditionalUpdateTarget(c.reader, type, matches, r.body);
-    if (isRecord(r.body)) r.body.id = id;
-    return update(r, c, type, id);
-  })(req, ctx);
+/** PUT, PATCH or DELETE [base]/[type]?criteria: resolved and carried out in one transaction. */
+export async function conditionalWrite(req: FhirRequest, ctx: InteractionContext, type: string): Promise<FhirResult> {
+  assertResourceType(type);
+  return ctx.write(async (tx) => {
+    const inner: InteractionContext = { ...ctx, reader: tx, write: (fn) => fn(tx) };
+    const plain = await resolveConditionalWrite({ ...req, path: [type] }, tx, ctx.baseUrl);
+    if (!plain) return { status: 200, outcome: informational(`No ${type} matched the criteria; nothing was deleted`) };
+    const id = plain.path[1];
+    if (plain.method === 'PUT') return update(plain, inner, type, id);
+    if (plain.method === 'PATCH') return patch(plain, inner, type, id);
+    return remove(plain, inner, type, id);
+  });
 }
 
 /**
  * The id a conditional update writes, given what its criteria matched (at most one): the match; else
- * the body's id (update as create); else a new id. Also used by transactions, which must know the id
- * before any entry runs so that references to the entry's fullUrl can be rewritten.
+ * the body's id (update as create); else a new id.
  */
-export async function conditionalUpdateTarget(reader: StoreReader, type: string, matches: string[], body: unknown): Promise<string> {
+async function conditionalUpdateTarget(reader: StoreReader, type: string, matches: string[], body: unknown): Promise<string> {
   const bodyId = isRecord(body) && typeof body.id === 'string' ? body.id : undefined;
   const [match] = matches;
   if (match !== undefined) {
@@ -65,18 +78,4 @@ export async function conditionalUpdateTarget(reader: StoreReader, type: string,
   const existing = await reader.read(type, bodyId);
   if (existing && !existing.deleted) throw conflict(`${type}/${bodyId} exists but does not match the criteria of this conditional update`);
   return bodyId;
-}
-
-export function conditionalPatch(req: FhirRequest, ctx: InteractionContext, type: string): Promise<FhirResult> {
-  return conditional(type, 'patch', async (r, c, [match]) => {
-    if (match === undefined) throw notFound(`No ${type} matches the criteria of this conditional patch`);
-    return patch(r, c, type, match);
-  })(req, ctx);
-}
-
-export function conditionalDelete(req: FhirRequest, ctx: InteractionContext, type: string): Promise<FhirResult> {
-  return conditional(type, 'delete', async (r, c, [match]) => {
-    if (match === undefined) return { status: 200, outcome: informational(`No ${type} matched the criteria; nothing was deleted`) };
-    return remove(r, c, type, match);
-  })(req, ctx);
 }

@@ -4,12 +4,11 @@
  * conditional creates resolved) before any other write, so that every reference to a fullUrl can be rewritten first.
  */
 import { randomUUID } from 'node:crypto';
-import { badRequest, notFound, preconditionFailed } from '../../fhir/errors.js';
+import { badRequest, preconditionFailed } from '../../fhir/errors.js';
 import type { Bundle, BundleEntry } from '../../fhir/types.js';
-import { isRecord } from '../../fhir/types.js';
 import type { StoreTransaction } from '../../store/store.js';
 import { criteriaOf, matchIds } from '../conditional.js';
-import { conditionalUpdateTarget } from '../conditional-write.js';
+import { resolveConditionalWrite } from '../conditional-write.js';
 import { create } from '../create.js';
 import { resourceResult } from '../resource-result.js';
 import type { FhirRequest, FhirResult, InteractionContext } from '../types.js';
@@ -102,9 +101,11 @@ async function assignIdentities(planned: Planned[], entries: BundleEntry[], tx: 
       p.newId = p.existingId ? undefined : randomUUID();
       target = `${type}/${p.existingId ?? p.newId}`;
     } else if ((req.method === 'PUT' || req.method === 'PATCH') && req.path.length === 1 && req.query.length) {
-      p.req = await resolveConditionalWrite(req, tx, baseUrl).catch((e) => {
+      // Resolved before any entry runs, so that references to the entry's fullUrl can be rewritten
+      // (a PUT or PATCH always resolves; only a DELETE may resolve to nothing).
+      p.req = (await resolveConditionalWrite(req, tx, baseUrl).catch((e) => {
         throw atEntry(e, p.index);
-      });
+      }))!;
       target = p.req.path.join('/');
     } else if ((req.method === 'PUT' || req.method === 'PATCH' || req.method === 'DELETE') && req.path.length === 2) {
       target = `${req.path[0]}/${req.path[1]}`;
@@ -117,25 +118,6 @@ async function assignIdentities(planned: Planned[], entries: BundleEntry[], tx: 
     }
   }
   return map;
-}
-
-/**
- * A conditional update or patch entry as the plain one it resolves to (`PUT Patient/<id>`), decided
- * before any entry runs so that references to its fullUrl can be rewritten (http.html#trules).
- */
-async function resolveConditionalWrite(req: FhirRequest, tx: StoreTransaction, baseUrl: string): Promise<FhirRequest> {
-  const type = req.path[0];
-  const ids = await matchIds(tx, type, req.query, baseUrl);
-  if (ids.length > 1) throw preconditionFailed(`The criteria of this conditional ${req.method === 'PUT' ? 'update' : 'patch'} match more than one ${type}`);
-  let id: string;
-  if (req.method === 'PATCH') {
-    if (!ids.length) throw notFound(`No ${type} matches the criteria of this conditional patch`);
-    id = ids[0];
-  } else {
-    id = await conditionalUpdateTarget(tx, type, ids, req.body);
-    if (isRecord(req.body)) req.body.id = id;
-  }
-  return { ...req, path: [type, id], query: [] };
 }
 
 /** A resource may be written by only one entry of a transaction (http.html#trules). */
