@@ -7,8 +7,8 @@
  * missing or stale, the registry indexes the packages itself on first need.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
 
 export interface DefinitionsIndex {
   /** Package versions the index was built from; a mismatch makes it stale. */
@@ -51,9 +51,7 @@ export function buildDefinitionsIndex(examplesDir: string, expansionsDir: string
 
 /** The index file: dist/definitions-index.json at the root of this package, from src/ or dist/src/. */
 export function definitionsIndexFile(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'dist', 'definitions-index.json');
+  return join(packageRoot(), 'dist', 'definitions-index.json');
 }
 
 /** The prebuilt index, when present and built from the installed package versions. */

@@ -8,12 +8,8 @@ import { sql } from 'kysely';
 import type { Compartment, Condition, SearchQuery, SortKey } from '../../../search/types.js';
 import { conditionPredicate, type SearchContext } from './conditions.js';
 import { localRow, type Sql } from './predicates.js';
+import type { Cursor } from '../../store.js';
 
-/** A position in a result order: the sort values of a row and its rid. */
-export interface Cursor {
-  values: (string | number | null)[];
-  rid: number;
-}
 
 export interface PageRequest {
   query: SearchQuery;
