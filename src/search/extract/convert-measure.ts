@@ -9,16 +9,15 @@
  *
  * Open Range bounds are ±Number.MAX_VALUE: finite, so every database stores them.
  */
-import type { CanonicalQuantity, RowSink } from './rows.js';
+import type { RowSink } from './rows.js';
 import { dateRange, periodRange, timingRange } from './dates.js';
 import { numberRange } from './numbers.js';
 import { isOfType } from './model.js';
-import { toCanonical, ucumCanonical } from './ucum.js';
+import { canonicalQuantity, type CanonicalQuantity } from './ucum.js';
 
 type Obj = Record<string, unknown>;
 
-export const UCUM = 'http://unitsofmeasure.org';
-export const CURRENCY = 'urn:iso:std:iso:4217';
+const CURRENCY = 'urn:iso:std:iso:4217';
 const OPEN = Number.MAX_VALUE;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
@@ -52,25 +51,13 @@ export function toNumbers(v: unknown, type: string, sink: RowSink): void {
   }
 }
 
-/** The UCUM canonical form of value/low/high, or null when the quantity is not convertible UCUM. */
-function canonical(system: string | null, code: string | null, value: number, low: number, high: number): CanonicalQuantity | null {
-  if (system !== UCUM || code === null) return null;
-  const unit = ucumCanonical(code);
-  if (!unit) return null;
-  const cv = toCanonical(unit, value);
-  const cl = toCanonical(unit, low);
-  const ch = toCanonical(unit, high);
-  if (cv === undefined || cl === undefined || ch === undefined) return null;
-  return { value: cv, low: Math.min(cl, ch), high: Math.max(cl, ch), code: unit.code };
-}
-
 function quantity(o: Obj, sink: RowSink): void {
   const value = o.value;
   if (typeof value !== 'number') return;
   const [low, high] = numberRange(value);
   const system = str(o.system);
   const code = str(o.code);
-  sink.quantity(value, low, high, system, code, str(o.unit), canonical(system, code, value, low, high));
+  sink.quantity(value, low, high, system, code, str(o.unit), canonicalQuantity(system, code, value, low, high));
 }
 
 /** A Range as one row from its low bound's low edge to its high bound's high edge. */
@@ -89,7 +76,7 @@ function range(o: Obj, sink: RowSink): void {
   let canon: CanonicalQuantity | null = null;
   const sameUnit = lo === undefined || hi === undefined || (str(highQ!.system) === system && str(highQ!.code) === code);
   if (sameUnit) {
-    const c = canonical(system, code, value, lo === undefined ? value : low, hi === undefined ? value : high);
+    const c = canonicalQuantity(system, code, value, lo === undefined ? value : low, hi === undefined ? value : high);
     if (c) canon = { value: c.value, low: lo === undefined ? -OPEN : c.low, high: hi === undefined ? OPEN : c.high, code: c.code };
   }
   sink.quantity(value, low, high, system, code, str(unitOf.unit), canon);

@@ -7,12 +7,9 @@
 import type { IndexRows, QuantityRow } from '../types.js';
 import { normaliseText } from './normalise.js';
 
-export interface CanonicalQuantity {
-  value: number;
-  low: number;
-  high: number;
-  code: string;
-}
+import type { CanonicalQuantity } from './ucum.js';
+
+export type { CanonicalQuantity };
 
 type RowArrays = [unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[]];
 

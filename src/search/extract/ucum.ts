@@ -106,3 +106,27 @@ export function ucumCanonical(code: string): UcumCanonicalUnit | null {
 export function toCanonical(unit: UcumCanonicalUnit, value: number): number | undefined {
   return unit.perValue ? unit.perValue(value) : unit.factor * value + unit.offset;
 }
+
+export const UCUM = 'http://unitsofmeasure.org';
+
+export interface CanonicalQuantity {
+  value: number;
+  low: number;
+  high: number;
+  code: string;
+}
+
+/**
+ * The UCUM canonical form of a quantity and its precision range, or null when it is not convertible
+ * UCUM. The same function serves indexing and searching, so both sides always agree.
+ */
+export function canonicalQuantity(system: string | null | undefined, code: string | null | undefined, value: number, low: number, high: number): CanonicalQuantity | null {
+  if (system !== UCUM || !code) return null;
+  const unit = ucumCanonical(code);
+  if (!unit) return null;
+  const cv = toCanonical(unit, value);
+  const cl = toCanonical(unit, low);
+  const ch = toCanonical(unit, high);
+  if (cv === undefined || cl === undefined || ch === undefined) return null;
+  return { value: cv, low: Math.min(cl, ch), high: Math.max(cl, ch), code: unit.code };
+}

@@ -14,7 +14,7 @@
 import { sql } from 'kysely';
 import { badRequest } from '../../../fhir/errors.js';
 import { definitions } from '../../../fhir/definitions.js';
-import { ucumCanonical, toCanonical } from '../../../search/extract/ucum.js';
+import { canonicalQuantity } from '../../../search/extract/ucum.js';
 import type { Condition, SearchParamDef, SearchValue } from '../../../search/types.js';
 import {
   localRow,
@@ -37,8 +37,6 @@ export interface SearchContext {
   /** Probe the row (EXISTS on its rid) rather than drive (IN list); see the file comment. */
   probe?: boolean;
 }
-
-const UCUM = 'http://unitsofmeasure.org';
 
 const TABLES: Partial<Record<SearchParamDef['type'], string>> = {
   string: 'search_string',
@@ -95,7 +93,7 @@ function valuePredicate(v: SearchValue, x: string, modifier: string | undefined,
     case 'number':
       return numberPredicate(v.prefix, sql.ref(`${x}.value`), v.value, v.low, v.high);
     case 'quantity':
-      return quantityPredicate(x, v, canonicalSearchValue(v));
+      return quantityPredicate(x, v, canonicalQuantity(v.system, v.code, v.value, v.low, v.high) ?? undefined);
     case 'reference':
     case 'identifier':
       return referencePredicate(x, v, ctx.baseUrl);
@@ -121,14 +119,6 @@ function ofTypePredicate(x: string, v: Extract<SearchValue, { kind: 'composite' 
   return sql`(${sql.join(parts, sql` AND `)})`;
 }
 
-function canonicalSearchValue(v: Extract<SearchValue, { kind: 'quantity' }>) {
-  if (v.system !== UCUM || !v.code) return undefined;
-  const unit = ucumCanonical(v.code);
-  if (!unit) return undefined;
-  const [value, low, high] = [v.value, v.low, v.high].map((n) => toCanonical(unit, n));
-  if (value === undefined || low === undefined || high === undefined) return undefined;
-  return { value, low, high, code: unit.code };
-}
 
 function idPredicate(cond: Condition, r: string): Sql {
   const ids = cond.values.flatMap((v) => (v.kind === 'token' && v.code ? [v.code] : []));
