@@ -4,7 +4,7 @@
  * the compartment. The same search as at type level, restricted to the compartment's members as the
  * official CompartmentDefinition defines them.
  */
-import { compartment } from '../search/compartment.js';
+import { compartment, compartmentTypes } from '../search/compartment.js';
 import { assertId, assertResourceType } from './resource-result.js';
 import { runSearch } from './search.js';
 import type { FhirRequest, FhirResult, InteractionContext } from './types.js';
@@ -14,9 +14,7 @@ export async function compartmentSearch(req: FhirRequest, ctx: InteractionContex
   assertId(id);
   if (type !== '*') assertResourceType(type);
   const scope = compartment(owner, id, type === '*' ? undefined : [type]);
-  const types = Object.keys(scope.params);
-  if (scope.includesOwner && !types.includes(owner)) types.push(owner);
-  return runSearch(req, ctx, types, `${ctx.baseUrl}/${owner}/${id}/${type}`, (query) => {
+  return runSearch(req, ctx, compartmentTypes(scope), `${ctx.baseUrl}/${owner}/${id}/${type}`, (query) => {
     query.compartment = scope;
   });
 }

@@ -12,7 +12,7 @@ import { definitions } from '../fhir/definitions.js';
 import { notSupported } from '../fhir/errors.js';
 import { requireLive } from '../interactions/resource-result.js';
 import { runSearch } from '../interactions/search.js';
-import { compartment } from '../search/compartment.js';
+import { compartment, compartmentTypes } from '../search/compartment.js';
 import type { Operation, OperationDefinition } from './operation.js';
 import { operationInput } from './parameters.js';
 
@@ -38,10 +38,8 @@ export const everythingOperation: Operation = {
       else if (PASSED.has(name)) for (const v of values) query.push([name, v]);
     }
     const scope = compartment('Patient', id, types);
-    const memberTypes = Object.keys(scope.params);
-    if (scope.includesOwner) memberTypes.push('Patient');
     const linkBase = `${ctx.baseUrl}/Patient/${id}/$everything`;
-    return runSearch({ ...req, query, body: undefined }, ctx, memberTypes, linkBase, (q) => {
+    return runSearch({ ...req, query, body: undefined }, ctx, compartmentTypes(scope), linkBase, (q) => {
       q.compartment = scope;
       // _type is ours, not the search's: keep it in the self and paging links.
       if (types) q.applied.unshift(['_type', types.join(',')]);

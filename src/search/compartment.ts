@@ -49,3 +49,10 @@ export function compartment(owner: string, id: string, types?: string[]): Compar
   }
   return { type: owner, id, params, includesOwner: wanted.includes(owner) };
 }
+
+/** The resource types a compartment search covers: the member types, and the owner's type when it is included. */
+export function compartmentTypes(c: Compartment): string[] {
+  const types = Object.keys(c.params);
+  if (c.includesOwner && !types.includes(c.type)) types.push(c.type);
+  return types;
+}
