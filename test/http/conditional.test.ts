@@ -27,6 +27,7 @@ const create = (body: object, ifNoneExist?: string) => {
   const r = api.post('/fhir/Patient').set('Content-Type', FHIR_JSON);
   return (ifNoneExist ? r.set('If-None-Exist', ifNoneExist) : r).send(body);
 };
+const transaction = (entry: Json[]) => api.post('/fhir').set('Content-Type', FHIR_JSON).send({ resourceType: 'Bundle', type: 'transaction', entry });
 const idsOf = async (query: string) => ((await api.get(`/fhir/Patient?${query}`)).body.entry ?? []).map((e: Json) => e.resource.id).sort();
 
 describe('conditional create (If-None-Exist) with any search parameters', () => {
@@ -112,22 +113,14 @@ describe('conditional entries in a transaction', () => {
   it('resolves a conditional update before other entries, so references to its fullUrl point at the match', async () => {
     const family = unique('Ct');
     const { body: existing } = await create(person(family)).expect(201);
-    const res = await api
-      .post('/fhir')
-      .set('Content-Type', FHIR_JSON)
-      .send({
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          { fullUrl: 'urn:uuid:11111111-1111-4111-8111-111111111111', resource: person(family, { gender: 'other' }), request: { method: 'PUT', url: `Patient?family=${family}` } },
-          {
-            resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'urn:uuid:11111111-1111-4111-8111-111111111111' } },
-            request: { method: 'POST', url: 'Observation' },
-          },
-          { request: { method: 'DELETE', url: `Patient?family=${unique('nobody')}` } },
-        ],
-      })
-      .expect(200);
+    const res = await transaction([
+      { fullUrl: 'urn:uuid:11111111-1111-4111-8111-111111111111', resource: person(family, { gender: 'other' }), request: { method: 'PUT', url: `Patient?family=${family}` } },
+      {
+        resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'urn:uuid:11111111-1111-4111-8111-111111111111' } },
+        request: { method: 'POST', url: 'Observation' },
+      },
+      { request: { method: 'DELETE', url: `Patient?family=${unique('nobody')}` } },
+    ]).expect(200);
     expect(res.body.entry[0].response.status).toMatch(/^200/);
     const obs = (await api.get(`/fhir/${res.body.entry[1].response.location.split('/_history')[0]}`)).body;
     expect(obs.subject.reference).toBe(`Patient/${existing.id}`);
@@ -138,17 +131,10 @@ describe('conditional entries in a transaction', () => {
     const family = unique('Ctm');
     await create(person(family)).expect(201);
     await create(person(family)).expect(201);
-    const res = await api
-      .post('/fhir')
-      .set('Content-Type', FHIR_JSON)
-      .send({
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          { resource: person(unique('New')), request: { method: 'POST', url: 'Patient' } },
-          { resource: person(family), request: { method: 'PUT', url: `Patient?family=${family}` } },
-        ],
-      });
+    const res = await transaction([
+      { resource: person(unique('New')), request: { method: 'POST', url: 'Patient' } },
+      { resource: person(family), request: { method: 'PUT', url: `Patient?family=${family}` } },
+    ]);
     expect(res.status).toBe(412);
     expectOutcome(res.body, { diagnostics: /entry\[1\]/ });
   });
