@@ -22,7 +22,7 @@ export interface RunningServer {
 export async function startServer(partial: Partial<ServeConfig> = {}, logger?: Logger): Promise<RunningServer> {
   const config: ServeConfig = { ...DEFAULTS, ...partial };
   const log = logger ?? pino({ level: config.logLevel });
-  const store = openStore(config.db);
+  const store = await openStore(config.db);
   await followSearchParameters(store);
   const server = createHttpServer({ store, baseUrl: config.baseUrl, bodyLimit: config.bodyLimit, logger: log });
   await new Promise<void>((resolve, reject) => {

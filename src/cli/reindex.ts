@@ -13,12 +13,12 @@ export function registerReindex(program: Command): void {
   program
     .command('reindex')
     .description('Rebuild the search index of stored resources (e.g. after adding SearchParameters)')
-    .option('--db <connection>', `database: sqlite:PATH (env QIAO_DB, default ${DEFAULTS.db})`)
+    .option('--db <connection>', `database: sqlite:PATH or postgres://user@host:5432/db (env QIAO_DB, default ${DEFAULTS.db})`)
     .option('--type <types>', 'only resources of these types, comma-separated (default: all)')
     .action(async (opts: { db?: string; type?: string }) => {
       const types = (opts.type ?? '').split(',').filter((t) => t !== '');
       for (const t of types) if (!definitions().isResourceType(t)) program.error(`--type: '${t}' is not a FHIR R4 resource type`);
-      const store = openStore(opts.db ?? configFromEnv().db ?? DEFAULTS.db);
+      const store = await openStore(opts.db ?? configFromEnv().db ?? DEFAULTS.db);
       try {
         const custom = await followSearchParameters(store);
         const started = Date.now();

@@ -10,7 +10,7 @@ export function registerServe(program: Command): void {
     .description('Start the FHIR R4 server')
     .option('--port <port>', `TCP port (env QIAO_PORT, default ${DEFAULTS.port})`)
     .option('--host <host>', `interface to listen on (env QIAO_HOST, default ${DEFAULTS.host})`)
-    .option('--db <connection>', `database: sqlite:PATH or sqlite::memory: (env QIAO_DB, default ${DEFAULTS.db})`)
+    .option('--db <connection>', `database: sqlite:PATH, sqlite::memory: or postgres://user@host:5432/db[?schema=&pool=] (env QIAO_DB, default ${DEFAULTS.db})`)
     .option('--base-url <url>', 'public FHIR base URL, e.g. https://fhir.example.org/fhir (env QIAO_BASE_URL; default from the Host header)')
     .option('--body-limit <bytes>', `largest request body in bytes (env QIAO_BODY_LIMIT, default ${DEFAULTS.bodyLimit})`)
     .option('--log-level <level>', `pino log level (env QIAO_LOG_LEVEL, default ${DEFAULTS.logLevel})`)

@@ -60,3 +60,9 @@ export function syncSearchParameter(id: string, resource: Resource | undefined):
   registerSearchParameter(sp);
   urlsById.set(id, sp.url);
 }
+
+/** Brings the registry in step with the complete set of stored SearchParameters (by id): registers them and withdraws the rest. */
+export function resyncSearchParameters(stored: Map<string, Resource>): void {
+  for (const id of [...urlsById.keys()]) if (!stored.has(id)) syncSearchParameter(id, undefined);
+  for (const [id, resource] of stored) syncSearchParameter(id, resource);
+}

@@ -1,5 +1,5 @@
 /**
- * The storage contract. Adapters (sqlite/, later postgres/) implement it; interactions use only this.
+ * The storage contract. Adapters (sqlite/, postgres/) implement it; interactions use only this.
  * Every method says which part of the FHIR R4 RESTful API (hl7.org/fhir/R4/http.html) it serves.
  *
  * Versioning: every create, update, patch and delete writes a new version (http.html#versioning);
@@ -8,6 +8,7 @@
  */
 import type { Resource } from '../fhir/types.js';
 import type { IndexRows, SearchQuery } from '../search/types.js';
+import type { SchemaStatus } from './sql/schema-version.js';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -98,6 +99,12 @@ export interface StoreTransaction extends StoreReader {
 /** Called after a transaction commits, with the versions it wrote in order (hooks: custom SearchParameters; audit later). */
 export type CommitListener = (written: StoredVersion[]) => void;
 
+/**
+ * Called when another server process on the same database committed writes (scale-out: each process's
+ * caches must follow): the resource types written, or 'all' when notifications may have been missed.
+ */
+export type ExternalCommitListener = (types: string[] | 'all') => void;
+
 export interface ReindexOptions {
   /** Only resources of these types (default: all). */
   types?: string[];
@@ -106,10 +113,14 @@ export interface ReindexOptions {
 }
 
 export interface ResourceStore extends StoreReader {
+  /** The schema version the database is at, and the migrations this open applied (`qiao migrate`). */
+  readonly schema: SchemaStatus;
   /** Runs fn in one atomic database transaction: all of its writes commit together or none do (http.html#transaction). */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
-  /** Registers a listener called after every committed transaction (not after rolled-back ones). */
+  /** Registers a listener called after every transaction this process committed (not after rolled-back ones). */
   onCommit(listener: CommitListener): void;
+  /** Registers a listener for commits of other processes (never called where one process owns the database). */
+  onExternalCommit(listener: ExternalCommitListener): void;
   /**
    * Rebuilds the search index rows of current resources from their stored JSON (search.html#custom:
    * after SearchParameters change; `qiao reindex`, $reindex). Works in batches, each its own

@@ -32,6 +32,9 @@ export async function transaction(bundle: Bundle, ctx: InteractionContext, prefe
   const results = await ctx.write(async (tx) => {
     const inner: InteractionContext = { ...ctx, reader: tx, inTransaction: true, write: (fn) => fn(tx) };
     const planned = entries.map((e, i) => ({ index: i, req: entryRequest(e, i, ctx.baseUrl) }) as Planned);
+    // The bodies are copies: reference rewriting changes them in place, and the store may run this
+    // function again from the start after a conflict with a concurrent transaction (PostgreSQL).
+    for (const p of planned) if (p.req.body !== undefined) p.req.body = structuredClone(p.req.body);
     const out: FhirResult[] = new Array(entries.length);
     // DELETEs come first, so that conditional creates and conditional references below see their effect.
     for (const p of planned) {

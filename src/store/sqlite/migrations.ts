@@ -3,8 +3,9 @@
  * versions are recorded in schema_migrations. A database newer than this code is refused.
  */
 import type Database from 'better-sqlite3';
+import { refuseNewer, type Migration } from '../sql/schema-version.js';
 
-export const MIGRATIONS: { version: number; description: string; sql: string }[] = [
+export const MIGRATIONS: Migration[] = [
   {
     version: 1,
     description: 'versioned resources, current-version pointer, token index',
@@ -144,17 +145,16 @@ export const MIGRATIONS: { version: number; description: string; sql: string }[]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
-export function migrate(db: Database.Database): void {
+/** Brings the database to SCHEMA_VERSION; returns the versions applied (none when it was current). */
+export function migrate(db: Database.Database): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT, applied_at TEXT NOT NULL)`);
   const row = db.prepare(`SELECT MAX(version) AS v FROM schema_migrations`).get() as { v: number | null };
   const current = row.v ?? 0;
-  if (current > SCHEMA_VERSION) {
-    throw new Error(
-      `The database schema is version ${current}, newer than this Qiao understands (${SCHEMA_VERSION}). Upgrade Qiao before using this database.`,
-    );
-  }
+  refuseNewer(current, SCHEMA_VERSION);
+  const applied: number[] = [];
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
+    applied.push(m.version);
     db.transaction(() => {
       db.exec(m.sql);
       db.prepare(`INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)`).run(
@@ -164,4 +164,5 @@ export function migrate(db: Database.Database): void {
       );
     })();
   }
+  return applied;
 }

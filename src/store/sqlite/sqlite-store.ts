@@ -21,12 +21,12 @@ import type {
   StoredVersion,
   WriteMethod,
 } from '../store.js';
-import { compileQuery, queryBuilder } from '../sql/builder.js';
-import { historyCountQuery, historyPageQuery } from '../sql/queries.js';
-import { migrate } from './migrations.js';
-import { prepareReads, prepareWrites, toStored, type VersionRow, type VersionTuple } from './statements.js';
+import { historyPage, SqlSearch } from '../sql/search-runner.js';
+import { migrate, SCHEMA_VERSION } from './migrations.js';
+import type { SchemaStatus } from '../sql/schema-version.js';
+import { prepareReads, prepareWrites, type VersionTuple } from './statements.js';
 import { Mutex } from './mutex.js';
-import { SqliteSearch } from './search.js';
+import { SqliteExecutor } from './executor.js';
 import { prepareIndexWriter, type IndexWriter } from './index-writer.js';
 import { LastUpdatedClock } from '../clock.js';
 
@@ -37,8 +37,6 @@ export interface SqliteOptions {
   synchronous?: 'FULL' | 'NORMAL';
   extractor: IndexExtractor;
 }
-
-const qb = queryBuilder('sqlite');
 
 function fromTuple(type: string, id: string, t: VersionTuple): StoredVersion {
   return { type, id, versionId: t[0], lastUpdated: t[1], method: t[2] as WriteMethod, deleted: t[3] === 1, json: t[4] ?? undefined };
@@ -63,16 +61,18 @@ function open(filename: string, synchronous: string, readonly = false): Database
   return db;
 }
 
-/** Reads on one connection; shared by the store (reader connection) and transactions (writer). */
 /** Resources reindexed per transaction: small enough that writers wait at most a few tens of ms. */
 const REINDEX_BATCH = 500;
 
+/** Reads on one connection; shared by the store (reader connection) and transactions (writer). */
 class SqliteReader implements StoreReader {
   protected readonly reads;
-  private readonly searcher: SqliteSearch;
+  private readonly exec: SqliteExecutor;
+  private readonly searcher: SqlSearch;
   constructor(protected readonly db: Database.Database) {
     this.reads = prepareReads(db);
-    this.searcher = new SqliteSearch(db);
+    this.exec = new SqliteExecutor(db);
+    this.searcher = new SqlSearch(this.exec);
   }
 
   async search(request: SearchRequest): Promise<SearchPage> {
@@ -90,16 +90,8 @@ class SqliteReader implements StoreReader {
   }
 
   async history(q: HistoryQuery): Promise<HistoryPage> {
-    const page = compileQuery(historyPageQuery(qb, q));
-    const rows = this.db.prepare(page.sql).all(...page.parameters) as VersionRow[];
-    const count = compileQuery(historyCountQuery(qb, q));
-    const total = (this.db.prepare(count.sql).get(...count.parameters) as { n: number }).n;
-    const more = rows.length > q.count;
-    const versions = rows.slice(0, q.count).map(toStored);
-    // _count=0 asks for the total only (search.html#count): no entries, no next page.
-    return { versions, total, next: more && q.count > 0 ? rows[q.count - 1].seq : undefined };
+    return historyPage(this.exec, q);
   }
-
 }
 
 class SqliteTransaction extends SqliteReader implements StoreTransaction {
@@ -172,13 +164,18 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
     if (!memory) mkdirSync(dirname(options.filename), { recursive: true });
     const sync = options.synchronous ?? 'FULL';
     const writer = open(options.filename, sync);
-    migrate(writer);
+    const applied = migrate(writer);
     // An in-memory database exists only on its connection, so reads share the writer there.
     const reader = memory ? writer : open(options.filename, sync, true);
-    return new SqliteStore(writer, reader, options.extractor);
+    return new SqliteStore(writer, reader, options.extractor, { version: SCHEMA_VERSION, applied });
   }
 
-  private constructor(writer: Database.Database, reader: Database.Database, extractor: IndexExtractor) {
+  private constructor(
+    writer: Database.Database,
+    reader: Database.Database,
+    extractor: IndexExtractor,
+    readonly schema: SchemaStatus,
+  ) {
     super(reader);
     this.writer = writer;
     this.tx = new SqliteTransaction(writer, extractor, new LastUpdatedClock());
@@ -253,6 +250,10 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
   onCommit(listener: CommitListener): void {
     this.listeners.push(listener);
   }
+
+  // One process owns an SQLite database (the writer connection serialises its transactions), so no
+  // other process's commits can arrive.
+  onExternalCommit(): void {}
 
   async reindex(options: ReindexOptions = {}): Promise<number> {
     const types = options.types?.length ? JSON.stringify(options.types) : null;

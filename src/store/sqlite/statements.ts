@@ -3,23 +3,6 @@
  * bound parameters, never concatenated into SQL.
  */
 import type Database from 'better-sqlite3';
-import type { Tables } from '../sql/schema.js';
-import type { StoredVersion, WriteMethod } from '../store.js';
-
-export type VersionRow = Tables['resource_version'];
-
-/** A version row (history, search) as the store contract's StoredVersion. */
-export function toStored(row: Pick<VersionRow, 'type' | 'id' | 'version' | 'last_updated' | 'method' | 'deleted' | 'content'>): StoredVersion {
-  return {
-    type: row.type,
-    id: row.id,
-    versionId: row.version,
-    lastUpdated: row.last_updated,
-    method: row.method as WriteMethod,
-    deleted: row.deleted === 1,
-    json: row.content ?? undefined,
-  };
-}
 
 /** One version of a known type and id, as an array: [version, last_updated, method, deleted, content]. */
 export type VersionTuple = [number, string, string, number, string | null];

@@ -14,6 +14,7 @@
 import { sql } from 'kysely';
 import { badRequest } from '../../../fhir/errors.js';
 import { definitions } from '../../../fhir/definitions.js';
+import { textWords, type SqlDialect } from '../dialect.js';
 import { canonicalQuantity } from '../../../search/extract/ucum.js';
 import type { Condition, SearchParamDef, SearchValue } from '../../../search/types.js';
 import {
@@ -34,6 +35,8 @@ export interface SearchContext {
   baseUrl: string;
   /** Unique aliases for nested subqueries. */
   alias(): string;
+  /** The engine's differences (full text). */
+  dialect: SqlDialect;
   /** Probe the row (EXISTS on its rid) rather than drive (IN list); see the file comment. */
   probe?: boolean;
 }
@@ -61,7 +64,7 @@ function ownPredicate(cond: Condition, r: string, type: Sql, ctx: SearchContext)
   const rid = sql.ref(`${r}.rid`);
   if (param.code === '_id') return idPredicate(cond, r);
   if (param.code === '_lastUpdated') return lastUpdatedPredicate(cond, r);
-  if (param.code === '_text' || param.code === '_content') return textSearch(cond, rid);
+  if (param.code === '_text' || param.code === '_content') return textSearch(cond, rid, ctx);
   if (param.code === '_list') return listPredicate(cond, r);
   if (param.type === 'composite') return compositePredicate(cond, rid, type, ctx);
   const table = TABLES[param.type];
@@ -139,17 +142,13 @@ function lastUpdatedPredicate(cond: Condition, r: string): Sql {
   return sql`(${sql.join(ored, sql` OR `)})`;
 }
 
-function textSearch(cond: Condition, rid: Sql): Sql {
+function textSearch(cond: Condition, rid: Sql, ctx: SearchContext): Sql {
   const column = cond.param.code === '_text' ? 'narrative' : 'content';
   const ored = cond.values.map((v) => {
     if (v.kind !== 'string') throw badRequest(`${cond.name} takes text`, cond.name);
-    // Words as the unicode61 tokenizer reads them (letters, digits, private use; anything else
-    // separates): a control character such as NUL in a phrase is an FTS5 syntax error, not text.
-    const words = v.norm.split(/[^\p{L}\p{N}\p{Co}]+/u).filter((w) => w !== '');
-    if (!words.length) return sql`1 = 0`;
-    // Each word as a quoted prefix term, so user text never acts as FTS5 query syntax.
-    const match = `{${column}} : ` + words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ');
-    return sql`${rid} IN (SELECT rowid FROM search_text WHERE search_text MATCH ${match})`;
+    // A control character such as NUL separates words like any other non-letter (dialect.ts textWords).
+    const words = textWords(v.norm);
+    return words.length ? ctx.dialect.textMatch(rid, column, words) : sql`1 = 0`;
   });
   return sql`(${sql.join(ored, sql` OR `)})`;
 }

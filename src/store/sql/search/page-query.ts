@@ -23,7 +23,7 @@ export interface PageRequest {
 const SORT_SOURCES: Record<string, { table: string; asc: string; desc: string }> = {
   string: { table: 'search_string', asc: 'MIN(x.norm)', desc: 'MAX(x.norm)' },
   token: { table: 'search_token', asc: 'MIN(x.code)', desc: 'MAX(x.code)' },
-  date: { table: 'search_date', asc: 'MIN(x.start)', desc: 'MAX(x.end)' },
+  date: { table: 'search_date', asc: 'MIN(x.start)', desc: 'MAX(x."end")' },
   number: { table: 'search_number', asc: 'MIN(x.value)', desc: 'MAX(x.value)' },
   quantity: { table: 'search_quantity', asc: 'MIN(COALESCE(x.canonical_value, x.value))', desc: 'MAX(COALESCE(x.canonical_value, x.value))' },
   reference: { table: 'search_reference', asc: "MIN(COALESCE(x.target_type || '/' || x.target_id, x.url))", desc: "MAX(COALESCE(x.target_type || '/' || x.target_id, x.url))" },
@@ -154,7 +154,7 @@ export function pageSql(req: PageRequest, ctx: SearchContext): Sql {
   const order = parts.map((p) => (p.descending !== (req.backwards ?? false) ? sql`${p.expr} DESC` : sql`${p.expr} ASC`));
   const sortSelect = query.sort.map((_, i) => sql.ref(`m.s${i}`));
   return sql`SELECT m.rid, v.type, v.id, v.version, v.last_updated, v.method, v.deleted, v.content${sortSelect.length ? sql`, ${sql.join(sortSelect)}` : sql``}
-    FROM (SELECT * FROM (${inner}) ${where} ORDER BY ${sql.join(order)} LIMIT ${req.limit}) AS m
+    FROM (SELECT * FROM (${inner}) AS p ${where} ORDER BY ${sql.join(order)} LIMIT ${req.limit}) AS m
     JOIN resource_version AS v ON v.seq = m.seq
     ORDER BY ${sql.join(order)}`;
 }

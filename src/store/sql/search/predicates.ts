@@ -44,7 +44,8 @@ export function rangePredicate(prefix: Prefix, start: Sql, end: Sql, vs: number,
     case 'eb':
       return sql`${end} < ${vs}`;
     case 'ap': {
-      const gap = Math.max(Math.abs(now - vs), Math.abs(now - ve)) * 0.1;
+      // Whole milliseconds: dates are integer columns, and PostgreSQL will not compare one with 1.5.
+      const gap = Math.ceil(Math.max(Math.abs(now - vs), Math.abs(now - ve)) * 0.1);
       return sql`(${start} <= ${ve + gap} AND ${end} >= ${vs - gap})`;
     }
   }
