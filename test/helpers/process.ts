@@ -12,10 +12,14 @@ export interface ServerProcess {
   output(): string;
 }
 
-/** Starts `qiao serve --port 0 --host 127.0.0.1 --db sqlite:DB` and resolves once it logs its base URL. */
+/**
+ * Starts `qiao serve --port 0 --host 127.0.0.1 --db DB` and resolves once it logs its base URL. DB is a
+ * connection string (sqlite:..., postgres://...) or a bare SQLite file path.
+ */
 export async function spawnServer(db: string, extraArgs: string[] = []): Promise<ServerProcess> {
   const cli = ensureBuilt();
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', `sqlite:${db}`, '--log-level', 'info', ...extraArgs], {
+  const connection = /^(sqlite:|postgres(ql)?:\/\/)/.test(db) ? db : `sqlite:${db}`;
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', connection, '--log-level', 'info', ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, QIAO_PORT: '', QIAO_DB: '', QIAO_BASE_URL: '' },
@@ -40,4 +44,25 @@ export async function spawnServer(db: string, extraArgs: string[] = []): Promise
     });
   });
   return { child, fhirBase, exited, output: () => out };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a `qiao` command to completion (e.g. `migrate --db ...`). */
+export function runCli(args: string[]): Promise<CliResult> {
+  const cli = ensureBuilt();
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, QIAO_DB: '' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
 }

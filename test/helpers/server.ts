@@ -2,12 +2,23 @@
 import { expect } from 'vitest';
 import { startServer, type RunningServer } from '../../src/main.js';
 import type { ServeConfig } from '../../src/config.js';
+import { CONTRACT_ON_PG, dropPgSchema, freshPgDatabase } from './postgres.js';
 
 export const FHIR_JSON = 'application/fhir+json';
 
-/** Starts Qiao on 127.0.0.1, an ephemeral port and an in-memory SQLite database, with logging off. */
-export function startTestServer(options: Partial<ServeConfig> = {}): Promise<RunningServer> {
-  return startServer({ port: 0, host: '127.0.0.1', db: 'sqlite::memory:', logLevel: 'silent', ...options });
+/**
+ * Starts Qiao on 127.0.0.1, an ephemeral port and an empty database, with logging off: in-memory
+ * SQLite, or — in the PostgreSQL run of the contract suite (vitest.config.ts) — a schema of its own,
+ * dropped on close.
+ */
+export async function startTestServer(options: Partial<ServeConfig> = {}): Promise<RunningServer> {
+  if (!CONTRACT_ON_PG || options.db !== undefined) {
+    return startServer({ port: 0, host: '127.0.0.1', db: 'sqlite::memory:', logLevel: 'silent', ...options });
+  }
+  const { url, schema } = freshPgDatabase();
+  const server = await startServer({ port: 0, host: '127.0.0.1', db: url, logLevel: 'silent', ...options });
+  const close = server.close;
+  return { ...server, close: () => close().then(() => dropPgSchema(schema)) };
 }
 
 export interface IssueExpectation {
