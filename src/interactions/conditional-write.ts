@@ -50,7 +50,11 @@ export async function conditionalWrite(req: FhirRequest, ctx: InteractionContext
   assertResourceType(type);
   return ctx.write(async (tx) => {
     const inner: InteractionContext = { ...ctx, reader: tx, write: (fn) => fn(tx) };
-    const plain = await resolveConditionalWrite({ ...req, path: [type] }, tx, ctx.baseUrl);
+    // A copy of the body per run: resolving writes the chosen id into it, and the store may run this
+    // function again after a conflict (PostgreSQL), when a concurrent request may have created the
+    // match — the first run's id left in the body would then be refused as naming another resource.
+    const body: unknown = req.body === undefined ? undefined : structuredClone(req.body);
+    const plain = await resolveConditionalWrite({ ...req, path: [type], body }, tx, ctx.baseUrl);
     if (!plain) return { status: 200, outcome: informational(`No ${type} matched the criteria; nothing was deleted`) };
     const id = plain.path[1];
     if (plain.method === 'PUT') return update(plain, inner, type, id);

@@ -8,6 +8,10 @@
  * and write by another process. A transaction the database aborts for a conflict (serialization
  * failure, deadlock, a concurrently created key) is run again from the start, a few times, before the
  * client gets a 409; the interactions' transaction functions are written to be re-runnable.
+ *
+ * A run again queues first (retryLane): under SERIALIZABLE every transaction that took its snapshot
+ * before the winner on a hot resource committed fails, so without a queue N clients writing one
+ * resource fail together round after round and the last ones run out of attempts.
  */
 import type pg from 'pg';
 import { badRequest, conflict } from '../../fhir/errors.js';
@@ -113,11 +117,15 @@ class PgTransaction extends PgReader implements StoreTransaction {
     client: pg.PoolClient,
     private readonly extractor: IndexExtractor,
     private readonly clock: LastUpdatedClock,
+    /** `type/id` of every existing resource this transaction set out to write, kept even when it fails. */
+    private readonly targets: Set<string>,
   ) {
     super(client);
   }
 
   async write(type: string, id: string, resource: Resource | null, method: WriteMethod): Promise<StoredVersion> {
+    // A POST's id is new, so no other transaction contends for it.
+    if (method !== 'POST') this.targets.add(`${type}/${id}`);
     // FOR UPDATE: a second writer of this resource waits here, then fails as a serialization conflict
     // and runs again, instead of both computing the same next version.
     const current =
@@ -183,27 +191,58 @@ export class PostgresStore extends PgReader implements ResourceStore {
   }
 
   async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    // The resources earlier runs of this transaction wrote or meant to write: a run again queues for them.
+    const targets = new Set<string>();
     for (let attempt = 1; ; attempt++) {
       const client = await this.conn.pool.connect();
       let tx: PgTransaction | undefined;
+      // Set before any lock is taken: a failure halfway through must still let go of those taken.
+      const queued = targets.size > 0;
       try {
+        await this.retryLane(client, targets);
         await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
-        tx = new PgTransaction(client, this.extractor, this.clock);
+        tx = new PgTransaction(client, this.extractor, this.clock, targets);
         const result = await fn(tx);
         if (tx.written.length) await this.channel.announce(client, tx.written);
         await client.query('COMMIT');
-        client.release();
+        await this.leaveLane(client, queued);
         if (tx.written.length) for (const listener of this.listeners) listener(tx.written);
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
-        client.release();
+        await this.leaveLane(client, queued);
         const code = (err as { code?: string }).code;
         if (code === undefined || !RETRYABLE.has(code)) throw err;
         if (attempt >= MAX_ATTEMPTS) throw conflict(`The transaction conflicted with concurrent ones ${MAX_ATTEMPTS} times; try again`);
         // Jittered, growing pause, so that the conflicting transactions do not meet again at once.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 6)));
       }
+    }
+  }
+
+  /**
+   * Before a run again: one session-level advisory lock per resource the earlier runs wrote, taken in
+   * sorted order and before BEGIN, so that runs again of transactions on the same resources go one at
+   * a time, each with a snapshot taken after the previous one committed — they can then lose only to
+   * a transaction on its first run, which is progress for someone. Sorted: two queued transactions
+   * never wait for each other's locks in opposite orders. Keys are per schema; a hash collision only
+   * queues two unrelated transactions.
+   */
+  private async retryLane(client: pg.PoolClient, targets: Set<string>): Promise<void> {
+    for (const target of [...targets].sort()) {
+      await client.query({ name: 'qiao_lane', text: 'SELECT pg_advisory_lock(hashtextextended($1, 0))', values: [`${this.conn.schema}/${target}`] });
+    }
+  }
+
+  /** Returns the connection to the pool, without the retry lane's locks (or closed if they could not be let go). */
+  private async leaveLane(client: pg.PoolClient, queued: boolean): Promise<void> {
+    if (!queued) return client.release();
+    try {
+      await client.query('SELECT pg_advisory_unlock_all()');
+      client.release();
+    } catch (err) {
+      // Closing the connection ends its session, and with it the locks.
+      client.release(err as Error);
     }
   }
 
