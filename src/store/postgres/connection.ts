@@ -14,17 +14,14 @@ export interface PgConnection {
 }
 
 const INT8 = 20;
-const JSONB = 3802;
 
 /**
  * Row values as the shared SQL code expects them on both engines: bigint as a JS number (rid, seq,
- * dates in epoch milliseconds and counts all stay below 2^53) and jsonb as its text, which is sent
- * to clients as is — parsing it here would cost a parse and a stringify on every read.
+ * dates in epoch milliseconds and counts all stay below 2^53).
  */
 const types = {
   getTypeParser(oid: number, format?: string) {
     if (oid === INT8) return (value: string) => Number(value);
-    if (oid === JSONB) return (value: string) => value;
     return pg.types.getTypeParser(oid, format as 'text');
   },
 } as pg.CustomTypesConfig;

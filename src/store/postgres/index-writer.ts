@@ -77,8 +77,9 @@ function indexValues(rows: IndexRows | undefined): unknown[] {
   return values;
 }
 
-const VERSION_CTES = `v AS (INSERT INTO resource_version (type, id, version, last_updated, method, deleted, content)
-    VALUES ($1::text, $2::text, $3::int4, $4::text, $5::text, $6::int2, $7::jsonb) RETURNING seq),
+// $7 travels once, as text: stored as sent (content) and parsed into jsonb (document).
+const VERSION_CTES = `v AS (INSERT INTO resource_version (type, id, version, last_updated, method, deleted, content, document)
+    VALUES ($1::text, $2::text, $3::int4, $4::text, $5::text, $6::int2, $7::text, $7::text::jsonb) RETURNING seq),
   r AS (INSERT INTO resource (type, id, version, seq, deleted, last_updated) SELECT $1::text, $2::text, $3::int4, v.seq, $6::int2, $4::text FROM v
     ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, seq = excluded.seq, deleted = excluded.deleted, last_updated = excluded.last_updated
     RETURNING rid)`;

@@ -4,8 +4,15 @@
  * lock, so that several `qiao serve` processes starting together migrate exactly once.
  *
  * Types: text columns compare byte-wise (COLLATE "C"), as SQLite's do, so prefix ranges, sorting and
- * cursors order identically on both engines; resources are jsonb; dates are epoch milliseconds in
+ * cursors order identically on both engines; dates are epoch milliseconds in
  * bigint; full text is tsvector built from the words dialect.ts cuts.
+ */
+/*
+ * Resources: \`document\` (jsonb) holds each version for SQL — reports, ad-hoc queries, GIN indexes an
+ * operator adds — and \`content\` (text) the exact JSON Qiao serves. Why both: jsonb reorders keys and
+ * respaces, so serving it would make a resource read back from PostgreSQL differ from the same resource
+ * read back from SQLite (resourceType last, keys sorted by length); and sending stored text needs no
+ * jsonb-to-text conversion on the read path.
  */
 import type { PoolClient } from 'pg';
 import { refuseNewer, type Migration } from '../sql/schema-version.js';
@@ -15,7 +22,7 @@ const T = 'text COLLATE "C"';
 export const MIGRATIONS: Migration[] = [
   {
     version: 4,
-    description: 'versioned resources (jsonb), current-version pointer, typed search indexes, full text (SQLite schema 4)',
+    description: 'versioned resources (text and jsonb), current-version pointer, typed search indexes, full text (SQLite schema 4)',
     sql: `
       CREATE TABLE resource_version (
         seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -25,7 +32,8 @@ export const MIGRATIONS: Migration[] = [
         last_updated ${T} NOT NULL,
         method       text NOT NULL,
         deleted      smallint NOT NULL,
-        content      jsonb
+        content      text,
+        document     jsonb
       );
       CREATE UNIQUE INDEX resource_version_key ON resource_version(type, id, version);
       CREATE INDEX resource_version_type_seq ON resource_version(type, seq);

@@ -128,12 +128,20 @@ class PgTransaction extends PgReader implements StoreTransaction {
     if (method !== 'POST') this.targets.add(`${type}/${id}`);
     // FOR UPDATE: a second writer of this resource waits here, then fails as a serialization conflict
     // and runs again, instead of both computing the same next version.
-    const current =
+    const [current, previousUpdate] =
       method === 'POST'
-        ? undefined
-        : ((await this.db.query<[number]>({ name: 'qiao_current', text: 'SELECT version FROM resource WHERE type = $1 AND id = $2 FOR UPDATE', values: [type, id], rowMode: 'array' })).rows[0]?.[0] ?? undefined);
+        ? []
+        : ((
+            await this.db.query<[number, string]>({
+              name: 'qiao_current',
+              text: 'SELECT version, last_updated FROM resource WHERE type = $1 AND id = $2 FOR UPDATE',
+              values: [type, id],
+              rowMode: 'array',
+            })
+          ).rows[0] ?? []);
     const versionId = (current ?? 0) + 1;
-    const lastUpdated = this.clock.now();
+    // Other processes' clocks may run behind this one's: never stamp a version older than its predecessor.
+    const lastUpdated = this.clock.now(previousUpdate);
     let json: string | null = null;
     if (resource) {
       resource.id = id;
