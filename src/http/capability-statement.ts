@@ -10,7 +10,19 @@ import { OPERATIONS } from '../operations/registry.js';
 import { ROUTES } from './routes.js';
 import { QIAO_VERSION } from '../version.js';
 
-const cache = new Map<string, Resource>();
+/**
+ * The statement last built, with the search parameter maps it was built from. Why the maps: a custom
+ * SearchParameter registered or withdrawn since — written here, or by another process on the same
+ * database and followed through onExternalCommit — makes the registry replace its per-type maps, so an
+ * identity check tells a stale statement without anyone having to tell this module. Why one statement
+ * and not one per base URL: the base comes from the Host header, so a cache keyed by it grows with
+ * whatever Host values clients send; only implementation.url depends on it.
+ */
+let cache: { cs: Resource; params: Map<string, unknown>[] } | undefined;
+
+function current(cached: typeof cache): cached is NonNullable<typeof cache> {
+  return cached !== undefined && definitions().resourceTypes().every((type, i) => cached.params[i] === searchParams(type));
+}
 
 /** Defined for every type but not searchable here (named queries). */
 const UNSEARCHABLE = new Set(['_query']);
@@ -20,8 +32,14 @@ function referenceParams(type: string): string[] {
 }
 
 export function capabilityStatement(baseUrl: string): Resource {
-  const hit = cache.get(baseUrl);
-  if (hit) return hit;
+  if (!current(cache)) cache = build();
+  return { ...cache.cs, implementation: { ...(cache.cs.implementation as object), url: baseUrl } };
+}
+
+function build(): NonNullable<typeof cache> {
+  const params = definitions()
+    .resourceTypes()
+    .map((type) => searchParams(type));
   const typeInteractions = [...new Set(ROUTES.filter((r) => r.level !== 'system').map((r) => r.interaction))];
   const systemInteractions = ['transaction', 'batch', ...new Set(ROUTES.filter((r) => r.level === 'system').map((r) => r.interaction))];
   const cs: Resource = {
@@ -30,7 +48,7 @@ export function capabilityStatement(baseUrl: string): Resource {
     date: new Date().toISOString(),
     kind: 'instance',
     software: { name: 'Qiao', version: QIAO_VERSION },
-    implementation: { description: 'Qiao FHIR R4 server', url: baseUrl },
+    implementation: { description: 'Qiao FHIR R4 server' },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
     patchFormat: ['application/json-patch+json', 'application/fhir+json'],
@@ -66,6 +84,5 @@ export function capabilityStatement(baseUrl: string): Resource {
       },
     ],
   };
-  cache.set(baseUrl, cs);
-  return cs;
+  return { cs, params };
 }

@@ -24,18 +24,44 @@ async function storedSearchParameters(store: ResourceStore): Promise<Map<string,
 }
 
 export async function followSearchParameters(store: ResourceStore): Promise<number> {
-  const stored = await storedSearchParameters(store);
-  resyncSearchParameters(stored);
-  store.onCommit((written) => {
-    for (const v of written) {
-      if (v.type === 'SearchParameter') syncSearchParameter(v.id, v.json === undefined ? undefined : (JSON.parse(v.json) as Resource));
-    }
-  });
+  // Counts this process's commits of SearchParameters: a reload that read the stored set while one
+  // committed may have read it from before that commit, and applying it would withdraw the parameter
+  // just written here (nothing would bring it back, as a process is not told of its own commits).
+  let localCommits = 0;
+  let inFlight = 0;
   // Reloads run one at a time, the latest last, so a slow reload never overwrites a newer one.
-  let reloading = Promise.resolve();
+  let chain: Promise<unknown> = Promise.resolve();
+  const reload = (): Promise<number> => {
+    inFlight++;
+    const run = chain.then(async () => {
+      try {
+        const seen = localCommits;
+        const stored = await storedSearchParameters(store);
+        // Stale by a local commit: the reload that commit queued (below) reads again and applies.
+        if (seen === localCommits) resyncSearchParameters(stored);
+        return stored.size;
+      } finally {
+        inFlight--;
+      }
+    });
+    chain = run.catch(() => undefined);
+    return run;
+  };
+  store.onCommit((written) => {
+    let any = false;
+    for (const v of written) {
+      if (v.type !== 'SearchParameter') continue;
+      syncSearchParameter(v.id, v.json === undefined ? undefined : (JSON.parse(v.json) as Resource));
+      any = true;
+    }
+    if (!any) return;
+    localCommits++;
+    if (inFlight) void reload().catch(() => undefined);
+  });
+  // Listening before the first load: a commit announced while it reads is reloaded after it, not lost.
   store.onExternalCommit((types) => {
     if (types !== 'all' && !types.includes('SearchParameter')) return;
-    reloading = reloading.then(() => storedSearchParameters(store).then(resyncSearchParameters, () => undefined));
+    void reload().catch(() => undefined);
   });
-  return stored.size;
+  return reload();
 }

@@ -35,9 +35,18 @@ export class CommitChannel {
   private async connect(): Promise<void> {
     const client = new pg.Client(this.config);
     client.on('notification', (msg) => {
-      if (msg.channel !== this.channel || !msg.payload) return;
-      const { origin, types } = JSON.parse(msg.payload) as { origin: string; types: string[] };
-      if (origin !== this.origin) this.tell(types);
+      if (msg.channel !== this.channel) return;
+      // Anyone with access to the database can NOTIFY this channel: a payload that is not ours must not
+      // throw here (that would end the process); it is taken as "anything may have changed".
+      let note: { origin?: unknown; types?: unknown } | undefined;
+      try {
+        note = JSON.parse(msg.payload ?? '') as typeof note;
+      } catch {
+        note = undefined;
+      }
+      if (note?.origin === this.origin) return;
+      const types = note?.types;
+      this.tell(Array.isArray(types) && types.every((t) => typeof t === 'string') ? types : 'all');
     });
     client.on('error', () => this.reconnect(client));
     client.on('end', () => this.reconnect(client));
