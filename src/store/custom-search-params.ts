@@ -59,9 +59,16 @@ export async function followSearchParameters(store: ResourceStore): Promise<numb
     if (inFlight) void reload().catch(() => undefined);
   });
   // Listening before the first load: a commit announced while it reads is reloaded after it, not lost.
+  // A reload that fails (the database briefly unreachable) is tried again, a few times with growing
+  // pauses: otherwise this process would search with stale parameters until the next change.
+  const reloadWithRetries = (attempt = 0): void => {
+    reload().catch(() => {
+      if (attempt < 5) setTimeout(() => reloadWithRetries(attempt + 1), 500 * 2 ** attempt).unref();
+    });
+  };
   store.onExternalCommit((types) => {
     if (types !== 'all' && !types.includes('SearchParameter')) return;
-    void reload().catch(() => undefined);
+    reloadWithRetries();
   });
   return reload();
 }
