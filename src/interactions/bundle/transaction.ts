@@ -18,6 +18,20 @@ import { rewriteReferences, type ReferenceMap } from './references.js';
 
 const ORDER: Record<FhirRequest['method'], number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
 
+/**
+ * The spec's order; within PUT/PATCH (whose order it leaves open, and whose targets cannot overlap),
+ * by target: two transactions writing the same resources then lock them in the same order, instead of
+ * deadlocking (PostgreSQL notices a deadlock only after deadlock_timeout, one second by default).
+ */
+function byProcessingOrder(a: Planned, b: Planned): number {
+  const group = ORDER[a.req.method] - ORDER[b.req.method];
+  if (group !== 0 || ORDER[a.req.method] !== 2) return group || a.index - b.index;
+  const target = (p: Planned) => (p.req.path.length === 2 ? p.req.path.join('/') : '\uffff');
+  const ta = target(a);
+  const tb = target(b);
+  return ta < tb ? -1 : ta > tb ? 1 : a.index - b.index;
+}
+
 interface Planned {
   index: number;
   req: FhirRequest;
@@ -57,7 +71,7 @@ export async function transaction(bundle: Bundle, ctx: InteractionContext, prefe
         }
       }
     }
-    for (const p of [...planned].sort((a, b) => ORDER[a.req.method] - ORDER[b.req.method] || a.index - b.index)) {
+    for (const p of [...planned].sort(byProcessingOrder)) {
       if (p.req.method === 'DELETE') continue;
       try {
         out[p.index] = await runEntry(p, inner, tx);
