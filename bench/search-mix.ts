@@ -62,9 +62,15 @@ interface Sample {
   total?: number;
 }
 
-interface Measured {
+export interface Measured {
   result: LoadResult;
   cpuUs: number;
+}
+
+/** The mix's figures per database size, keyed `<query label>|<connections>`, and the errors seen. */
+export interface SearchMixResult {
+  sizes: { patients: number; results: Map<string, Measured> }[];
+  errors: SearchError[];
 }
 
 export interface SearchError {
@@ -121,6 +127,11 @@ function shuffled<T>(items: T[], random: () => number): T[] {
 
 const unique = (paths: string[]) => [...new Set(paths)];
 
+/** A copy sorted by a string key (plain code-unit order, the same everywhere). */
+function sortedBy<T>(items: T[], key: (item: T) => string): T[] {
+  return items.map((item) => ({ item, k: key(item) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.item);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Picking the query values from the loaded data
 
@@ -164,9 +175,7 @@ function threshold(values: number[]): number | undefined {
 
 async function pickQueries(fhirBase: string, out: (line: string) => void): Promise<Query[]> {
   const random = rng(SEED);
-  const patients = shuffled(await searchAll(fhirBase, 'Patient?_count=1000&_elements=name,birthDate,identifier'), random).slice(0, VALUES);
-  if (patients.length === 0) throw new Error('search mix setup: no Patient in the server');
-  const picked = patients.map((p) => {
+  const all = (await searchAll(fhirBase, 'Patient?_count=1000&_elements=name,birthDate,identifier')).map((p) => {
     const names = (p.name as { use?: string; family?: string }[] | undefined) ?? [];
     const identifier = ((p.identifier as { system?: string; value?: string }[] | undefined) ?? []).find((i) => i.system && i.value);
     return {
@@ -176,6 +185,10 @@ async function pickQueries(fhirBase: string, out: (line: string) => void): Promi
       identifier: identifier ? `${identifier.system}|${identifier.value}` : undefined,
     };
   });
+  if (all.length === 0) throw new Error('search mix setup: no Patient in the server');
+  // Sorted by what the data says (not by server-assigned ids or the server's result order, which differ
+  // between runs and engines) before the seeded shuffle, so every run and engine picks the same patients.
+  const picked = shuffled(sortedBy(all, (p) => `${p.identifier ?? ''}|${p.family ?? ''}|${p.birthDate ?? ''}`), random).slice(0, VALUES);
 
   // Per patient, one of its LOINC-coded observations (with a value, when it has any): its code, and a
   // one-year window from its date.
@@ -188,7 +201,10 @@ async function pickQueries(fhirBase: string, out: (line: string) => void): Promi
       const code = loincCode(o);
       if (code && ucumQuantity(o)) quantityCodes.set(code, (quantityCodes.get(code) ?? 0) + 1);
     }
-    const coded = obs.filter((o) => loincCode(o) && typeof o.effectiveDateTime === 'string');
+    const coded = sortedBy(
+      obs.filter((o) => loincCode(o) && typeof o.effectiveDateTime === 'string'),
+      (o) => `${o.effectiveDateTime as string}|${loincCode(o)}|${ucumQuantity(o)?.value ?? ''}`,
+    );
     const pool = coded.filter((o) => ucumQuantity(o));
     const pool2 = pool.length > 0 ? pool : coded;
     if (pool2.length === 0) continue;
@@ -302,7 +318,7 @@ async function runMix(
 }
 
 /** Runs the whole search phase: two sizes, then the ratio lines. */
-export async function searchMix(o: SearchMixOptions): Promise<SearchError[]> {
+export async function searchMix(o: SearchMixOptions): Promise<SearchMixResult> {
   const shared = o.bundles.filter((b) => b.kind === 'shared');
   const patients = o.bundles.filter((b) => b.kind === 'patient');
   const steps = [
@@ -310,7 +326,7 @@ export async function searchMix(o: SearchMixOptions): Promise<SearchError[]> {
     ...(patients.length > FIRST_PATIENTS ? [{ bundles: patients.slice(FIRST_PATIENTS), patients: patients.length }] : []),
   ];
   const errors: SearchError[] = [];
-  const sizes: { patients: number; results: Map<string, Measured> }[] = [];
+  const sizes: SearchMixResult['sizes'] = [];
   const server = await o.start();
   try {
     let resources = 0;
@@ -342,7 +358,7 @@ export async function searchMix(o: SearchMixOptions): Promise<SearchError[]> {
   } finally {
     await server.close();
   }
-  return errors;
+  return { sizes, errors };
 }
 
 function printRatio(o: SearchMixOptions, q: Query, c: number, large: number, small: number, rps: number, cpu: number): void {

@@ -2,7 +2,7 @@
  * The benchmark's server child process, so the load generator (parent) never shares an event loop with
  * the server under test. Started with `child_process.fork(dist/bench/server-process.js, [mode, ...])`:
  *
- * - `qiao <sqlite-file>`: Qiao's own startServer, logging silenced;
+ * - `qiao <sqlite-file | postgres://...>`: Qiao's own startServer on that database, logging silenced;
  * - `bare`: a bare node:http server answering `GET /fhir/Type/id` from a Map of JSON bodies that the
  *   parent sends (`{ type: 'bodies', bodies: [[path, json], ...] }`, acknowledged with `loaded`).
  *
@@ -63,11 +63,12 @@ async function main(): Promise<void> {
   let running: { url: string; fhirBase: string; close(): Promise<void> };
   if (mode === 'qiao') {
     const { startServer } = await import('../src/main.js');
-    running = await startServer({ port: 0, host: '127.0.0.1', db: `sqlite:${file}`, logLevel: 'silent' });
+    const db = /^postgres(ql)?:\/\//.test(file) ? file : `sqlite:${file}`;
+    running = await startServer({ port: 0, host: '127.0.0.1', db, logLevel: 'silent' });
   } else if (mode === 'bare') {
     running = await startBare(bodies);
   } else {
-    throw new Error(`unknown mode '${mode}' (qiao <file> | bare)`);
+    throw new Error(`unknown mode '${mode}' (qiao <file | postgres-url> | bare)`);
   }
   let session: Session | undefined;
   process.on('message', (msg: ToChild) => {
