@@ -38,6 +38,7 @@ import { connect, type PgConnection } from './connection.js';
 import { indexReplace, versionWrite } from './index-writer.js';
 import { CommitChannel } from './commit-channel.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
+import { StatisticsKeeper } from './statistics.js';
 import type { SchemaStatus } from '../sql/schema-version.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -169,6 +170,7 @@ export interface PostgresOptions {
 export class PostgresStore extends PgReader implements ResourceStore {
   private readonly listeners: CommitListener[] = [];
   private readonly clock = new LastUpdatedClock();
+  private readonly statistics: StatisticsKeeper;
 
   /** Connects, migrates the schema (migrations.ts) and starts following other processes' commits. */
   static async open(options: PostgresOptions): Promise<PostgresStore> {
@@ -196,6 +198,7 @@ export class PostgresStore extends PgReader implements ResourceStore {
     readonly schema: SchemaStatus,
   ) {
     super(conn.pool);
+    this.statistics = new StatisticsKeeper(conn.pool, conn.schema);
   }
 
   async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -214,7 +217,10 @@ export class PostgresStore extends PgReader implements ResourceStore {
         if (tx.written.length) await this.channel.announce(client, tx.written);
         await client.query('COMMIT');
         await this.leaveLane(client, queued);
-        if (tx.written.length) for (const listener of this.listeners) listener(tx.written);
+        if (tx.written.length) {
+          this.statistics.written(tx.written.length);
+          for (const listener of this.listeners) listener(tx.written);
+        }
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -289,6 +295,7 @@ export class PostgresStore extends PgReader implements ResourceStore {
         client.release();
       }
       if (!rows.length) return count;
+      this.statistics.written(rows.length);
       after = rows[rows.length - 1].rid;
       count += rows.length;
       if (rows.length < REINDEX_BATCH) return count;
@@ -300,6 +307,7 @@ export class PostgresStore extends PgReader implements ResourceStore {
   }
 
   async close(): Promise<void> {
+    await this.statistics.settle();
     await this.channel.close();
     await this.conn.pool.end();
   }
