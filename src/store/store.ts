@@ -9,6 +9,7 @@
 import type { Resource } from '../fhir/types.js';
 import type { IndexRows, SearchQuery } from '../search/types.js';
 import type { SchemaStatus } from './sql/schema-version.js';
+import type { AuthRecords } from './auth-records.js';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -113,6 +114,8 @@ export interface ReindexOptions {
 }
 
 export interface ResourceStore extends StoreReader {
+  /** The authorization server's records (clients, users, codes, tokens): auth-records.ts. */
+  readonly auth: AuthRecords;
   /** The schema version the database is at, and the migrations this open applied (`qiao migrate`). */
   readonly schema: SchemaStatus;
   /** Runs fn in one atomic database transaction: all of its writes commit together or none do (http.html#transaction). */

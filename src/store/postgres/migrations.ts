@@ -95,6 +95,14 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX search_text_content ON search_text USING gin (content);
     `,
   },
+  {
+    version: 5,
+    description: 'records of the authorization server (store/auth-records.ts)',
+    sql: `
+      CREATE TABLE auth_record (kind ${T} NOT NULL, key ${T} NOT NULL, value text NOT NULL, expires_at bigint, PRIMARY KEY (kind, key));
+      CREATE INDEX auth_record_expiry ON auth_record(expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -39,6 +39,8 @@ import { indexReplace, versionWrite } from './index-writer.js';
 import { CommitChannel } from './commit-channel.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 import { StatisticsKeeper } from './statistics.js';
+import { SqlAuthRecords } from '../sql/auth-records.js';
+import type { AuthRecords } from '../auth-records.js';
 import type { SchemaStatus } from '../sql/schema-version.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -171,6 +173,7 @@ export class PostgresStore extends PgReader implements ResourceStore {
   private readonly listeners: CommitListener[] = [];
   private readonly clock = new LastUpdatedClock();
   private readonly statistics: StatisticsKeeper;
+  readonly auth: AuthRecords;
 
   /** Connects, migrates the schema (migrations.ts) and starts following other processes' commits. */
   static async open(options: PostgresOptions): Promise<PostgresStore> {
@@ -199,6 +202,8 @@ export class PostgresStore extends PgReader implements ResourceStore {
   ) {
     super(conn.pool);
     this.statistics = new StatisticsKeeper(conn.pool, conn.schema);
+    // Single statements on the pool: each is atomic by itself (sql/auth-records.ts).
+    this.auth = new SqlAuthRecords(this.exec, (run) => run(this.exec));
   }
 
   async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -11,5 +11,6 @@ export interface Tables {
     content: string | null;
   };
   resource: { rid: number; type: string; id: string; version: number; seq: number; deleted: number; last_updated: string };
+  auth_record: { kind: string; key: string; value: string; expires_at: number | null };
   search_token: { rid: number; type: string; param: string; system: string | null; code: string | null; text: string | null; grp: number | null };
 }

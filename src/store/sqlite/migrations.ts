@@ -141,6 +141,14 @@ export const MIGRATIONS: Migration[] = [
     // target alone cost a B-tree update per reference on every write.
     sql: `DROP INDEX search_reference_target;`,
   },
+  {
+    version: 5,
+    description: 'records of the authorization server (store/auth-records.ts)',
+    sql: `
+      CREATE TABLE auth_record (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER, PRIMARY KEY (kind, key)) WITHOUT ROWID;
+      CREATE INDEX auth_record_expiry ON auth_record(expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

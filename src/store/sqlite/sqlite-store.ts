@@ -27,6 +27,9 @@ import type { SchemaStatus } from '../sql/schema-version.js';
 import { prepareReads, prepareWrites, type VersionTuple } from './statements.js';
 import { Mutex } from './mutex.js';
 import { SqliteExecutor } from './executor.js';
+import { SqlAuthRecords } from '../sql/auth-records.js';
+import { sqliteDialect } from '../sql/dialect.js';
+import type { AuthRecords } from '../auth-records.js';
 import { prepareIndexWriter, type IndexWriter } from './index-writer.js';
 import { LastUpdatedClock } from '../clock.js';
 
@@ -67,7 +70,7 @@ const REINDEX_BATCH = 500;
 /** Reads on one connection; shared by the store (reader connection) and transactions (writer). */
 class SqliteReader implements StoreReader {
   protected readonly reads;
-  private readonly exec: SqliteExecutor;
+  protected readonly exec: SqliteExecutor;
   private readonly searcher: SqlSearch;
   constructor(protected readonly db: Database.Database) {
     this.reads = prepareReads(db);
@@ -158,6 +161,7 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
   private snapshotOpen = false;
   private readonly listeners: CommitListener[] = [];
   private readonly reindexBatch;
+  readonly auth: AuthRecords;
 
   static open(options: SqliteOptions): SqliteStore {
     const memory = options.filename === ':memory:';
@@ -179,6 +183,13 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
     super(reader);
     this.writer = writer;
     this.tx = new SqliteTransaction(writer, extractor, new LastUpdatedClock());
+    // Auth writes take the writer like any transaction (and end this turn's read snapshot, so that the
+    // reads after them see them); auth reads use the read connection's snapshot.
+    const writes = new SqliteExecutor(writer);
+    this.auth = new SqlAuthRecords(
+      { dialect: sqliteDialect, all: (q) => (this.openSnapshot(), this.exec.all(q)) },
+      (run) => this.mutex.run(() => run(writes).finally(this.endSnapshot)),
+    );
     this.begin = writer.prepare('BEGIN IMMEDIATE');
     this.commit = writer.prepare('COMMIT');
     this.rollback = writer.prepare('ROLLBACK');
