@@ -4,9 +4,11 @@ import { Command } from 'commander';
 import { OperationOutcomeError } from '../fhir/errors.js';
 import { QIAO_VERSION } from '../version.js';
 import { SchemaTooNewError } from '../store/sql/schema-version.js';
+import { registerClient } from './client.js';
 import { registerMigrate } from './migrate.js';
 import { registerReindex } from './reindex.js';
 import { registerServe } from './serve.js';
+import { registerUser } from './user.js';
 
 const program = new Command();
 program
@@ -16,6 +18,8 @@ program
 registerServe(program);
 registerMigrate(program);
 registerReindex(program);
+registerClient(program);
+registerUser(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -52,14 +52,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs a `qiao` command to completion (e.g. `migrate --db ...`). */
-export function runCli(args: string[]): Promise<CliResult> {
+/** Runs a `qiao` command to completion (e.g. `migrate --db ...`), with `input` on its standard input. */
+export function runCli(args: string[], input?: string): Promise<CliResult> {
   const cli = ensureBuilt();
   const child = spawn(process.execPath, [cli, ...args], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     env: { ...process.env, QIAO_DB: '' },
   });
+  if (input !== undefined) child.stdin!.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

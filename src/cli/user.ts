@@ -1,0 +1,39 @@
+/** `qiao user add|list|remove`: the people who log in at the authorization server's login page. */
+import type { Command } from 'commander';
+import { hashPassword } from '../auth/password.js';
+import { userProblem, Users } from '../auth/users.js';
+import { readStdin, withDbOption, withStore } from './db-option.js';
+
+export function registerUser(program: Command): void {
+  const user = program.command('user').description('Manage the users who log in to authorize apps');
+
+  withDbOption(user.command('add'))
+    .description('Add a user (or replace the one with the same username); the password is read from standard input')
+    .requiredOption('--username <name>', 'login name')
+    .requiredOption('--password-stdin', 'read the password from standard input (never from the command line)')
+    .requiredOption('--fhir-user <reference>', 'the FHIR resource the user is: Patient/ID, Practitioner/ID, ...')
+    .action(async (opts: { db?: string; username: string; fhirUser: string }) => {
+      const password = await readStdin();
+      if (password === '') program.error('the password read from standard input is empty');
+      // Checked before the (deliberately slow) hash, so a typo fails fast.
+      const problem = userProblem({ username: opts.username, fhirUser: opts.fhirUser, passwordHash: 'scrypt$' });
+      if (problem) program.error(problem);
+      const passwordHash = await hashPassword(password);
+      await withStore(opts.db, (store) => new Users(store.auth).put({ username: opts.username, passwordHash, fhirUser: opts.fhirUser }));
+      console.log(`added user ${opts.username} (${opts.fhirUser})`);
+    });
+
+  withDbOption(user.command('list'))
+    .description('List users (as JSON lines, without password hashes)')
+    .action(async (opts: { db?: string }) => {
+      for (const u of await withStore(opts.db, (store) => new Users(store.auth).list())) console.log(JSON.stringify(u));
+    });
+
+  withDbOption(user.command('remove'))
+    .description('Remove a user')
+    .argument('<username>')
+    .action(async (username: string, opts: { db?: string }) => {
+      if (!(await withStore(opts.db, (store) => new Users(store.auth).remove(username)))) program.error(`no user '${username}'`);
+      console.log(`removed user ${username}`);
+    });
+}
