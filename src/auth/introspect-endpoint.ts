@@ -38,7 +38,8 @@ export interface IntrospectionDeps {
   refreshTokens: SingleUseGrants<RefreshGrant>;
   clients: ClientLookup;
   clientAuth: ClientAuthDeps;
-  now?: () => Date;
+  /** Epoch milliseconds, as in TokenEndpointDeps; tests move the clock. */
+  now?: () => number;
 }
 
 export interface EndpointResponse {
@@ -116,7 +117,7 @@ function verifyOptions(deps: IntrospectionDeps) {
     issuer: deps.issuer,
     audience: deps.audience,
     isRevoked: (jti: string) => deps.revocations.isRevoked(jti),
-    ...(deps.now ? { now: deps.now() } : {}),
+    ...(deps.now ? { now: new Date(deps.now()) } : {}),
   };
 }
 

@@ -34,7 +34,8 @@ export interface RevocationDeps {
   refreshTokens: SingleUseGrants<RefreshGrant>;
   clients: ClientLookup;
   clientAuth: ClientAuthDeps;
-  now?: () => Date;
+  /** Epoch milliseconds, as in TokenEndpointDeps; tests move the clock. */
+  now?: () => number;
 }
 
 const JSON_NO_STORE = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' };
@@ -71,7 +72,7 @@ async function revokeAccess(token: string, clientId: string, deps: RevocationDep
       issuer: deps.issuer,
       audience: deps.audience,
       isRevoked: () => false,
-      ...(deps.now ? { now: deps.now() } : {}),
+      ...(deps.now ? { now: new Date(deps.now()) } : {}),
     });
   } catch (err) {
     if (err instanceof AccessTokenError) return 'not-found';
