@@ -10,12 +10,8 @@
  * informed; only someone holding that token can learn this, and they could already use it.
  */
 import { AccessTokenError, verifyAccessToken, type AccessTokenClaims } from './access-token.js';
-import { authenticateClient, type ClientAuthDeps, type ClientLookup } from './client-auth.js';
-import type { RefreshGrant } from './grants.js';
-import type { EndpointResponse } from './introspect-endpoint.js';
-import type { SigningKeys } from './keys.js';
-import type { Revocations } from './revocations.js';
-import type { SingleUseGrants } from './single-use.js';
+import { authenticateClient } from './client-auth.js';
+import type { EndpointResponse, IntrospectionDeps } from './introspect-endpoint.js';
 
 export interface RevocationRequest {
   /** The urlencoded body: `token`, optional `token_type_hint`, and client credentials. */
@@ -24,19 +20,8 @@ export interface RevocationRequest {
   authorization?: string;
 }
 
-export interface RevocationDeps {
-  keys: SigningKeys;
-  issuer: string;
-  /** The FHIR base our access tokens are for. */
-  audience: string;
-  revocations: Revocations;
-  /** Refresh tokens, record kind 'refresh'. */
-  refreshTokens: SingleUseGrants<RefreshGrant>;
-  clients: ClientLookup;
-  clientAuth: ClientAuthDeps;
-  /** Epoch milliseconds, as in TokenEndpointDeps; tests move the clock. */
-  now?: () => number;
-}
+/** The same collaborators as introspection: keys and issuer to check tokens, the records, client authentication. */
+export type RevocationDeps = IntrospectionDeps;
 
 const JSON_NO_STORE = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
