@@ -1,28 +1,12 @@
 /** Token introspection (RFC 7662) against a real SQLite store and real signing keys. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintAccessToken, type MintAccessTokenOptions } from '../../src/auth/access-token.js';
-import { JwksUriCache } from '../../src/auth/client-jwks.js';
-import { createClientRegistration } from '../../src/auth/client-registration.js';
-import { MemoryReplayStore } from '../../src/auth/client-replay-store.js';
-import { Clients } from '../../src/auth/clients.js';
-import { OFFLINE_REFRESH_LIFETIME_SECONDS, type RefreshGrant } from '../../src/auth/grants.js';
+import type { RefreshGrant } from '../../src/auth/grants.js';
 import { handleIntrospection, mayIntrospectOthers, type IntrospectionDeps } from '../../src/auth/introspect-endpoint.js';
-import { loadOrCreateSigningKeys } from '../../src/auth/keys.js';
-import { Revocations } from '../../src/auth/revocations.js';
-import { SingleUseGrants } from '../../src/auth/single-use.js';
-import { openStore } from '../../src/store/open-store.js';
-import type { ResourceStore } from '../../src/store/store.js';
+import { basic, BASE, ISSUER, SECRET, tokenEndpointsFixture } from './token-endpoints-fixture.js';
 
-const ISSUER = 'https://qiao.example.org/auth';
-const BASE = 'https://qiao.example.org/fhir';
-const SECRET = 'portal-secret-0123456789';
-
-let dir: string;
-let store: ResourceStore;
 let deps: IntrospectionDeps;
+let fixture: Awaited<ReturnType<typeof tokenEndpointsFixture>>;
 
 const appToken: MintAccessTokenOptions = {
   issuer: ISSUER,
@@ -38,28 +22,12 @@ const appToken: MintAccessTokenOptions = {
 const backendToken: MintAccessTokenOptions = { issuer: ISSUER, audience: BASE, subject: 'bili-monitor', clientId: 'bili-monitor', scope: 'system/*.rs', expiresIn: 300 };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'qiao-introspect-'));
-  store = await openStore('sqlite::memory:');
-  const clients = new Clients(store.auth);
-  await clients.put(await createClientRegistration({ id: 'growth-chart', type: 'public', redirectUris: ['https://app.example.org/cb'], scope: 'launch/patient patient/*.rs' }));
-  await clients.put(await createClientRegistration({ id: 'portal', type: 'confidential-symmetric', redirectUris: ['https://portal.example.org/cb'], scope: 'user/*.rs', secret: SECRET }));
-  deps = {
-    keys: await loadOrCreateSigningKeys(join(dir, 'keys')),
-    issuer: ISSUER,
-    audience: BASE,
-    revocations: new Revocations(store.auth),
-    refreshTokens: new SingleUseGrants<RefreshGrant>(store.auth, 'refresh', OFFLINE_REFRESH_LIFETIME_SECONDS),
-    clients: (id) => clients.get(id),
-    clientAuth: { assertion: { tokenEndpoint: `${ISSUER}/token`, replayStore: new MemoryReplayStore(), jwksCache: new JwksUriCache() } },
-  };
+  fixture = await tokenEndpointsFixture();
+  deps = fixture.deps;
 });
 
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fixture.close());
 
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 const asPortal = (fields: Record<string, string>) => handleIntrospection({ form: new URLSearchParams(fields), authorization: basic('portal', SECRET) }, deps);
 const asBearer = (bearer: string, fields: Record<string, string>) => handleIntrospection({ form: new URLSearchParams(fields), authorization: `Bearer ${bearer}` }, deps);
 

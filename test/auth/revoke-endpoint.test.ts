@@ -1,29 +1,13 @@
 /** Token revocation (RFC 7009) against a real SQLite store and real signing keys: effective at once. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessTokenError, mintAccessToken, verifyAccessToken, type MintAccessTokenOptions } from '../../src/auth/access-token.js';
-import { JwksUriCache } from '../../src/auth/client-jwks.js';
-import { createClientRegistration } from '../../src/auth/client-registration.js';
-import { MemoryReplayStore } from '../../src/auth/client-replay-store.js';
-import { Clients } from '../../src/auth/clients.js';
-import { OFFLINE_REFRESH_LIFETIME_SECONDS, type RefreshGrant } from '../../src/auth/grants.js';
-import { handleIntrospection } from '../../src/auth/introspect-endpoint.js';
-import { loadOrCreateSigningKeys } from '../../src/auth/keys.js';
-import { handleRevocation, type RevocationDeps } from '../../src/auth/revoke-endpoint.js';
-import { Revocations } from '../../src/auth/revocations.js';
-import { SingleUseGrants } from '../../src/auth/single-use.js';
-import { openStore } from '../../src/store/open-store.js';
-import type { ResourceStore } from '../../src/store/store.js';
+import type { RefreshGrant } from '../../src/auth/grants.js';
+import { handleIntrospection, type IntrospectionDeps } from '../../src/auth/introspect-endpoint.js';
+import { handleRevocation } from '../../src/auth/revoke-endpoint.js';
+import { basic, BASE, ISSUER, SECRET, tokenEndpointsFixture } from './token-endpoints-fixture.js';
 
-const ISSUER = 'https://qiao.example.org/auth';
-const BASE = 'https://qiao.example.org/fhir';
-const SECRET = 'portal-secret-0123456789';
-
-let dir: string;
-let store: ResourceStore;
-let deps: RevocationDeps;
+let deps: IntrospectionDeps;
+let fixture: Awaited<ReturnType<typeof tokenEndpointsFixture>>;
 
 const appToken: MintAccessTokenOptions = {
   issuer: ISSUER, audience: BASE, subject: 'alice', clientId: 'growth-chart', scope: 'launch/patient patient/*.rs', patient: 'p1', expiresIn: 300,
@@ -32,28 +16,12 @@ const portalToken: MintAccessTokenOptions = { ...appToken, clientId: 'portal', s
 const refreshGrant: RefreshGrant = { clientId: 'growth-chart', scope: 'patient/*.rs offline_access', username: 'alice', fhirUser: 'Patient/p1', context: { patient: 'p1' }, offline: true };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'qiao-revoke-'));
-  store = await openStore('sqlite::memory:');
-  const clients = new Clients(store.auth);
-  await clients.put(await createClientRegistration({ id: 'growth-chart', type: 'public', redirectUris: ['https://app.example.org/cb'], scope: 'launch/patient patient/*.rs' }));
-  await clients.put(await createClientRegistration({ id: 'portal', type: 'confidential-symmetric', redirectUris: ['https://portal.example.org/cb'], scope: 'user/*.rs', secret: SECRET }));
-  deps = {
-    keys: await loadOrCreateSigningKeys(join(dir, 'keys')),
-    issuer: ISSUER,
-    audience: BASE,
-    revocations: new Revocations(store.auth),
-    refreshTokens: new SingleUseGrants<RefreshGrant>(store.auth, 'refresh', OFFLINE_REFRESH_LIFETIME_SECONDS),
-    clients: (id) => clients.get(id),
-    clientAuth: { assertion: { tokenEndpoint: `${ISSUER}/token`, replayStore: new MemoryReplayStore(), jwksCache: new JwksUriCache() } },
-  };
+  fixture = await tokenEndpointsFixture();
+  deps = fixture.deps;
 });
 
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fixture.close());
 
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 const revoke = (fields: Record<string, string>, authorization?: string) =>
   handleRevocation({ form: new URLSearchParams(fields), ...(authorization ? { authorization } : {}) }, deps);
 const verify = (token: string) => verifyAccessToken(deps.keys, token, { issuer: ISSUER, audience: BASE, isRevoked: (jti) => deps.revocations.isRevoked(jti) });
