@@ -3,36 +3,25 @@
  * version, a second run has nothing to do, and a database from a newer Qiao is refused — by `migrate`
  * and by `serve` — with a message saying what to do, not a stack trace, and without being touched.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/process.js';
-import { dropPgSchema, freshPgDatabase, PG_SKIP_REASON, PG_URL } from '../helpers/postgres.js';
+import { testEngines, type TestEngine } from '../helpers/engines.js';
+import { PG_URL } from '../helpers/postgres.js';
 
-interface Engine {
-  name: string;
-  skip?: string;
-  /** A connection string for an empty database. */
-  fresh(): string;
+interface Engine extends TestEngine {
   /** Records a schema version newer than any this Qiao knows, as a future Qiao would. */
   stampFuture(connection: string, version: number): Promise<void>;
   /** The highest version recorded in schema_migrations. */
   recorded(connection: string): Promise<number>;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'qiao-migrate-'));
-const schemas: string[] = [];
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  for (const s of schemas) await dropPgSchema(s);
-});
+const { engines, cleanup } = testEngines();
+afterAll(cleanup);
 
 const sqlite: Engine = {
-  name: 'SQLite',
-  fresh: () => `sqlite:${join(dir, `${Math.random().toString(36).slice(2)}.db`)}`,
+  ...engines[0],
   async stampFuture(connection, version) {
     const db = new Database(connection.slice('sqlite:'.length));
     db.prepare(`INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, 'from the future', 'x')`).run(version);
@@ -58,13 +47,7 @@ async function withPgSchema<T>(connection: string, fn: (client: pg.Client, schem
 }
 
 const postgres: Engine = {
-  name: 'PostgreSQL',
-  skip: PG_URL ? undefined : PG_SKIP_REASON,
-  fresh() {
-    const { url, schema } = freshPgDatabase();
-    schemas.push(schema);
-    return url;
-  },
+  ...engines[1],
   stampFuture: (connection, version) =>
     withPgSchema(connection, async (client, schema) => {
       await client.query(`INSERT INTO "${schema}".schema_migrations (version, description, applied_at) VALUES ($1, 'from the future', 'x')`, [version]);

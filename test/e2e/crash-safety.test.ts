@@ -3,52 +3,26 @@
  * in full, and one it did not acknowledge is either wholly present or wholly absent; readers never see part
  * of a transaction. And a SIGTERM lets the in-flight request finish before the process exits 0.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
 import { spawnServer, type ServerProcess } from '../helpers/process.js';
-import { dropPgSchema, freshPgDatabase, PG_SKIP_REASON, PG_URL } from '../helpers/postgres.js';
+import { testEngines } from '../helpers/engines.js';
 
 const RUN_SYSTEM = 'http://qiao.test/crash-run';
 /** The types each transaction writes, all carrying the run's identifier. */
 const TYPES = ['Patient', 'Observation', 'Organization', 'Practitioner'] as const;
 
-let dir: string;
 const running: ServerProcess[] = [];
-const schemas: string[] = [];
-
-interface Engine {
-  name: string;
-  skip?: string;
-  /** A new, empty database named for the test (the same connection string opens it again after a crash). */
-  database(name: string): string;
-}
-
-const ENGINES: Engine[] = [
-  { name: 'SQLite', database: (name) => join(dir, `${name}.db`) },
-  {
-    name: 'PostgreSQL',
-    skip: PG_URL ? undefined : PG_SKIP_REASON,
-    database() {
-      const { url, schema } = freshPgDatabase();
-      schemas.push(schema);
-      return url;
-    },
-  },
-];
+const { engines, cleanup } = testEngines();
 
 beforeAll(() => {
   ensureBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'qiao-crash-'));
 });
 afterAll(async () => {
   for (const p of running) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   await Promise.all(running.map((p) => p.exited));
-  rmSync(dir, { recursive: true, force: true });
-  for (const schema of schemas) await dropPgSchema(schema);
+  await cleanup();
 });
 
 async function start(db: string): Promise<ServerProcess> {
@@ -83,12 +57,12 @@ async function presence(fhirBase: string, n: number): Promise<number[]> {
   );
 }
 
-for (const engine of ENGINES) describe.skipIf(engine.skip !== undefined)(`on ${engine.name}`, () => {
+for (const engine of engines) describe.skipIf(engine.skip !== undefined)(`on ${engine.name}`, () => {
   if (engine.skip) console.warn(engine.skip);
 
   describe('kill -9 mid-stream', () => {
     it('keeps every acknowledged transaction in full and no unacknowledged one in part', async () => {
-      const db = engine.database('crash');
+      const db = engine.fresh('crash');
       const acknowledged = new Set<number>();
       let sent = 0;
 
@@ -148,7 +122,7 @@ for (const engine of ENGINES) describe.skipIf(engine.skip !== undefined)(`on ${e
 
   describe('isolation', () => {
     it('a reader never sees part of a transaction while transactions stream in', async () => {
-      const server = await start(engine.database('isolation'));
+      const server = await start(engine.fresh('isolation'));
       let stop = false;
       let n = 10_000;
       const writer = async () => {
@@ -186,7 +160,7 @@ for (const engine of ENGINES) describe.skipIf(engine.skip !== undefined)(`on ${e
 
   describe('SIGTERM', () => {
     it('lets the in-flight request complete, refuses new connections, and exits 0', async () => {
-      const db = engine.database('term');
+      const db = engine.fresh('term');
       const server = await start(db);
       const url = new URL(`${server.fhirBase}/Patient/term-1`);
       const body = Buffer.from(JSON.stringify({ resourceType: 'Patient', id: 'term-1', name: [{ family: 'Term' }] }));

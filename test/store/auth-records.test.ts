@@ -3,22 +3,17 @@
  * record from every method, take() and insertNew() are single-winner under concurrency — across two
  * stores on one database, as two server processes would be on PostgreSQL.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import type { ResourceStore } from '../../src/store/store.js';
-import { dropPgSchema, freshPgDatabase, PG_SKIP_REASON, PG_URL } from '../helpers/postgres.js';
+import { testEngines } from '../helpers/engines.js';
 
+const { engines, cleanup } = testEngines();
 const stores: ResourceStore[] = [];
-const schemas: string[] = [];
 afterEach(async () => {
   for (const s of stores.splice(0)) await s.close().catch(() => undefined);
 });
-afterAll(async () => {
-  for (const s of schemas) await dropPgSchema(s);
-});
+afterAll(cleanup);
 
 async function open(connection: string): Promise<ResourceStore> {
   const store = await openStore(connection);
@@ -26,20 +21,7 @@ async function open(connection: string): Promise<ResourceStore> {
   return store;
 }
 
-const ENGINES = [
-  { name: 'SQLite', fresh: () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'qiao-auth-')), 'q.db')}` },
-  {
-    name: 'PostgreSQL',
-    skip: PG_URL ? undefined : PG_SKIP_REASON,
-    fresh() {
-      const { url, schema } = freshPgDatabase();
-      schemas.push(schema);
-      return url;
-    },
-  },
-];
-
-for (const engine of ENGINES) {
+for (const engine of engines) {
   describe.skipIf(engine.skip !== undefined)(`auth records on ${engine.name}`, () => {
     if (engine.skip) console.warn(engine.skip);
 

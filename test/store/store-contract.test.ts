@@ -3,60 +3,36 @@
  * connection sees of another's commits. SQLite always; PostgreSQL when QIAO_TEST_PG is set, each store
  * in a schema of its own.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { matchIds } from '../../src/interactions/conditional.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { ResourceStore } from '../../src/store/store.js';
-import { dropPgSchema, freshPgDatabase, PG_SKIP_REASON, PG_URL } from '../helpers/postgres.js';
+import { testEngines } from '../helpers/engines.js';
 
-interface Engine {
-  name: string;
-  skip?: string;
-  /** A store on a new database, or on the one a connection string names. */
-  open(connection?: string): Promise<{ store: ResourceStore; connection: string }>;
-}
-
+const { engines, cleanup } = testEngines();
 const stores: ResourceStore[] = [];
-const schemas: string[] = [];
 
+/** A store on a new database, or on the one a connection string names (another connection to it). */
 async function opened(connection: string) {
   const store = await openStore(connection);
   stores.push(store);
   return { store, connection };
 }
 
-const ENGINES: Engine[] = [
-  { name: 'SQLite', open: (c) => opened(c ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'qiao-store-')), 'q.db')}`) },
-  {
-    name: 'PostgreSQL',
-    skip: PG_URL ? undefined : PG_SKIP_REASON,
-    open(c) {
-      if (c) return opened(c);
-      const { url, schema } = freshPgDatabase();
-      schemas.push(schema);
-      return opened(url);
-    },
-  },
-];
-
 /** Ids of live resources matching a search query (the conditional-criteria path through store.search). */
 const find = (store: ResourceStore, type: string, query: string) => matchIds(store, type, query, 'http://qiao.test/fhir', 10);
 afterEach(async () => {
   for (const s of stores.splice(0)) await s.close().catch(() => undefined);
 });
-afterAll(async () => {
-  for (const schema of schemas) await dropPgSchema(schema);
-});
+afterAll(cleanup);
 
-for (const engine of ENGINES) {
+for (const engine of engines) {
+  const open = (connection?: string) => opened(connection ?? engine.fresh());
   describe.skipIf(engine.skip !== undefined)(`the store contract on ${engine.name}`, () => {
     if (engine.skip) console.warn(engine.skip);
 
     it('writes a new version on every write and keeps history, with server-managed meta', async () => {
-      const { store } = await engine.open();
+      const { store } = await open();
       await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient', meta: { versionId: '99' } }, 'PUT'));
       await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient', gender: 'male' }, 'PUT'));
       const current = await store.read('Patient', 'a');
@@ -70,7 +46,7 @@ for (const engine of ENGINES) {
     });
 
     it('deletes as a versioned tombstone that history keeps', async () => {
-      const { store } = await engine.open();
+      const { store } = await open();
       await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient' }, 'PUT'));
       await store.transaction((tx) => tx.write('Patient', 'a', null, 'DELETE'));
       const current = await store.read('Patient', 'a');
@@ -82,7 +58,7 @@ for (const engine of ENGINES) {
     });
 
     it('rolls back every write of a failed transaction', async () => {
-      const { store } = await engine.open();
+      const { store } = await open();
       await expect(
         store.transaction(async (tx) => {
           await tx.write('Patient', 'a', { resourceType: 'Patient', identifier: [{ system: 's', value: 'v' }] }, 'POST');
@@ -97,7 +73,7 @@ for (const engine of ENGINES) {
     });
 
     it('serialises concurrent transactions so none sees another half-done', async () => {
-      const { store } = await engine.open();
+      const { store } = await open();
       await Promise.all(
         Array.from({ length: 20 }, () =>
           store.transaction(async (tx) => {
@@ -113,7 +89,7 @@ for (const engine of ENGINES) {
     });
 
     it('pages history newest first with a cursor that stays valid while writes continue', async () => {
-      const { store } = await engine.open();
+      const { store } = await open();
       for (let i = 0; i < 7; i++) await store.transaction((tx) => tx.write('Patient', `p${i}`, { resourceType: 'Patient' }, 'POST'));
       const first = await store.history({ count: 3 });
       expect(first.versions.map((v) => v.id)).toEqual(['p6', 'p5', 'p4']);
@@ -126,7 +102,7 @@ for (const engine of ENGINES) {
     });
 
     it('filters history by _since and finds by identifier tokens', async () => {
-      const { store } = await engine.open();
+      const { store } = await open();
       await store.transaction((tx) => tx.write('Patient', 'old', { resourceType: 'Patient' }, 'POST'));
       const since = new Date(Date.now() + 5).toISOString();
       await new Promise((r) => setTimeout(r, 10));
@@ -141,15 +117,15 @@ for (const engine of ENGINES) {
     });
 
     it('keeps committed data across reopening the database', async () => {
-      const { store, connection } = await engine.open();
+      const { store, connection } = await open();
       await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient' }, 'PUT'));
       await store.close();
-      const reopened = (await engine.open(connection)).store;
+      const reopened = (await open(connection)).store;
       expect((await reopened.read('Patient', 'a'))?.versionId).toBe(1);
     });
 
     it('shows every committed write to the reads that follow it, within one event-loop turn too', async () => {
-      const { store } = await engine.open();
+      const { store } = await open();
       await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient' }, 'PUT'));
       // Reads share a snapshot within a turn; a commit in the same turn must end it.
       expect((await store.read('Patient', 'a'))?.versionId).toBe(1);
@@ -159,10 +135,10 @@ for (const engine of ENGINES) {
     });
 
     it('shows writes made by another connection (another process, on PostgreSQL) from the next turn on', async () => {
-      const { store, connection } = await engine.open();
+      const { store, connection } = await open();
       await store.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient' }, 'PUT'));
       expect((await store.read('Patient', 'a'))?.versionId).toBe(1);
-      const { store: other } = await engine.open(connection);
+      const { store: other } = await open(connection);
       await other.transaction((tx) => tx.write('Patient', 'a', { resourceType: 'Patient', gender: 'female' }, 'PUT'));
       await new Promise((resolve) => setImmediate(resolve));
       expect((await store.read('Patient', 'a'))?.versionId).toBe(2);
