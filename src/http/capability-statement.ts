@@ -4,25 +4,20 @@
  */
 import { definitions } from '../fhir/definitions.js';
 import type { Resource } from '../fhir/types.js';
-import { searchParams } from '../search/registry.js';
+import { registryGeneration, searchParams } from '../search/registry.js';
 import { appliesTo } from '../operations/operation.js';
 import { OPERATIONS } from '../operations/registry.js';
 import { ROUTES } from './routes.js';
 import { QIAO_VERSION } from '../version.js';
 
 /**
- * The statement last built, with the search parameter maps it was built from. Why the maps: a custom
+ * The statement last built, and the search-parameter registry generation it was built from: a custom
  * SearchParameter registered or withdrawn since — written here, or by another process on the same
- * database and followed through onExternalCommit — makes the registry replace its per-type maps, so an
- * identity check tells a stale statement without anyone having to tell this module. Why one statement
- * and not one per base URL: the base comes from the Host header, so a cache keyed by it grows with
- * whatever Host values clients send; only implementation.url depends on it.
+ * database and followed through onExternalCommit — makes it stale. Why one statement and not one per
+ * base URL: the base comes from the Host header, so a cache keyed by it grows with whatever Host values
+ * clients send; only implementation.url depends on it.
  */
-let cache: { cs: Resource; params: Map<string, unknown>[] } | undefined;
-
-function current(cached: typeof cache): cached is NonNullable<typeof cache> {
-  return cached !== undefined && definitions().resourceTypes().every((type, i) => cached.params[i] === searchParams(type));
-}
+let cache: { cs: Resource; generation: number } | undefined;
 
 /** Defined for every type but not searchable here (named queries). */
 const UNSEARCHABLE = new Set(['_query']);
@@ -32,14 +27,13 @@ function referenceParams(type: string): string[] {
 }
 
 export function capabilityStatement(baseUrl: string): Resource {
-  if (!current(cache)) cache = build();
-  return { ...cache.cs, implementation: { ...(cache.cs.implementation as object), url: baseUrl } };
+  const generation = registryGeneration();
+  if (cache?.generation !== generation) cache = { cs: build(), generation };
+  const { cs } = cache;
+  return { ...cs, implementation: { ...(cs.implementation as object), url: baseUrl } };
 }
 
-function build(): NonNullable<typeof cache> {
-  const params = definitions()
-    .resourceTypes()
-    .map((type) => searchParams(type));
+function build(): Resource {
   const typeInteractions = [...new Set(ROUTES.filter((r) => r.level !== 'system').map((r) => r.interaction))];
   const systemInteractions = ['transaction', 'batch', ...new Set(ROUTES.filter((r) => r.level === 'system').map((r) => r.interaction))];
   const cs: Resource = {
@@ -84,5 +78,5 @@ function build(): NonNullable<typeof cache> {
       },
     ],
   };
-  return { cs, params };
+  return cs;
 }

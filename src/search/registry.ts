@@ -8,6 +8,12 @@ import type { SearchParamDef } from './types.js';
 
 const cache = new Map<string, Map<string, SearchParamDef>>();
 const custom = new Map<string, SearchParamDef>();
+let generation = 0;
+
+/** Changes whenever the set of search parameters changes: what is derived from them is stale when it differs. */
+export function registryGeneration(): number {
+  return generation;
+}
 
 export function toSearchParamDef(sp: SearchParameter): SearchParamDef {
   return {
@@ -44,8 +50,12 @@ export function searchParam(type: string, code: string): SearchParamDef | undefi
 export function registerSearchParameter(sp: SearchParameter): void {
   custom.set(sp.url, toSearchParamDef(sp));
   cache.clear();
+  generation++;
 }
 
 export function unregisterSearchParameter(url: string): void {
-  if (custom.delete(url)) cache.clear();
+  if (custom.delete(url)) {
+    cache.clear();
+    generation++;
+  }
 }
