@@ -187,7 +187,13 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
     // reads after them see them); auth reads use the read connection's snapshot.
     const writes = new SqliteExecutor(writer);
     this.auth = new SqlAuthRecords(
-      { dialect: sqliteDialect, all: (q) => (this.openSnapshot(), this.exec.all(q)) },
+      {
+        dialect: sqliteDialect,
+        all: (q) => {
+          this.openSnapshot();
+          return this.exec.all(q);
+        },
+      },
       (run) => this.mutex.run(() => run(writes).finally(this.endSnapshot)),
     );
     this.begin = writer.prepare('BEGIN IMMEDIATE');
