@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   if (mode === 'qiao') {
     const { startServer } = await import('../src/main.js');
     const db = /^postgres(ql)?:\/\//.test(file) ? file : `sqlite:${file}`;
-    running = await startServer({ port: 0, host: '127.0.0.1', db, logLevel: 'silent' });
+    running = await startServer({ port: 0, host: '127.0.0.1', db, logLevel: 'silent', auth: 'off' });
   } else if (mode === 'bare') {
     running = await startBare(bodies);
   } else {

@@ -1,13 +1,29 @@
 /** Server configuration: flags override environment variables, which override defaults. */
+
+/**
+ * How FHIR requests are authorized:
+ * - `smart`: Qiao's own SMART authorization server issues and checks the tokens (the default: secure by default);
+ * - `external`: tokens from another issuer (an IdP), checked against its JWKS;
+ * - `off`: no checks at all, for local experiments only (logged loudly).
+ */
+export type { AuthMode } from './auth/setup.js';
+import type { AuthMode } from './auth/setup.js';
+
 export interface ServeConfig {
   port: number;
-  /** Connection string: sqlite:PATH or sqlite::memory:. */
+  /** Connection string: sqlite:PATH, sqlite::memory: or postgres://... */
   db: string;
   /** Public FHIR base URL; derived from each request's Host header when unset. */
   baseUrl?: string;
   host: string;
   bodyLimit: number;
   logLevel: string;
+  auth: AuthMode;
+  /** Where the signing keys live (created on first start); never inside the repository. */
+  keysDir: string;
+  /** External-issuer mode: the issuer tokens must name, and its JWKS URL. */
+  externalIssuer?: string;
+  externalJwksUrl?: string;
 }
 
 export const DEFAULTS = {
@@ -16,15 +32,27 @@ export const DEFAULTS = {
   host: '0.0.0.0',
   bodyLimit: 64 * 1024 * 1024,
   logLevel: 'info',
+  auth: 'smart' as AuthMode,
+  keysDir: './data/keys',
 };
+
+export const AUTH_MODES: readonly AuthMode[] = ['smart', 'external', 'off'];
+
+export function isAuthMode(value: string): value is AuthMode {
+  return (AUTH_MODES as readonly string[]).includes(value);
+}
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ServeConfig> {
   const out: Partial<ServeConfig> = {};
   if (env.QIAO_PORT) out.port = Number(env.QIAO_PORT);
   if (env.QIAO_DB) out.db = env.QIAO_DB;
-  if (env.QIAO_BASE_URL) out.baseUrl = env.QIAO_BASE_URL;
+  if (env.QIAO_BASE_URL) out.baseUrl = env.QIAO_BASE_URL.replace(/\/$/, '');
   if (env.QIAO_HOST) out.host = env.QIAO_HOST;
   if (env.QIAO_BODY_LIMIT) out.bodyLimit = Number(env.QIAO_BODY_LIMIT);
   if (env.QIAO_LOG_LEVEL) out.logLevel = env.QIAO_LOG_LEVEL;
+  if (env.QIAO_AUTH && isAuthMode(env.QIAO_AUTH)) out.auth = env.QIAO_AUTH;
+  if (env.QIAO_KEYS_DIR) out.keysDir = env.QIAO_KEYS_DIR;
+  if (env.QIAO_AUTH_ISSUER) out.externalIssuer = env.QIAO_AUTH_ISSUER;
+  if (env.QIAO_AUTH_JWKS_URL) out.externalJwksUrl = env.QIAO_AUTH_JWKS_URL;
   return out;
 }

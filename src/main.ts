@@ -1,6 +1,7 @@
-/** Wiring only: config -> store -> hooks (custom SearchParameters) -> http app -> listening server, and a graceful close. */
+/** Wiring only: config -> store -> hooks (custom SearchParameters) -> auth -> http app -> listening server, and a graceful close. */
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
+import { setUpAuth, type AuthSetup } from './auth/setup.js';
 import { DEFAULTS, type ServeConfig } from './config.js';
 import { FHIR_PATH } from './http/fhir-handler.js';
 import { createHttpServer } from './http/server.js';
@@ -15,6 +16,8 @@ export interface RunningServer {
   fhirBase: string;
   server: Server;
   store: ResourceStore;
+  /** How requests are authorized (empty when auth is off). */
+  auth: AuthSetup;
   /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -24,7 +27,15 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
   const log = logger ?? pino({ level: config.logLevel });
   const store = await openStore(config.db);
   await followSearchParameters(store);
-  const server = createHttpServer({ store, baseUrl: config.baseUrl, bodyLimit: config.bodyLimit, logger: log });
+  const auth = await setUpAuth(
+    { mode: config.auth, keysDir: config.keysDir, externalIssuer: config.externalIssuer, externalJwksUrl: config.externalJwksUrl },
+    store.auth,
+  ).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
+  const security = auth.verifier ? { verifier: auth.verifier, ownServer: auth.server !== undefined, externalIssuer: auth.externalIssuer } : undefined;
+  const server = createHttpServer({ store, baseUrl: config.baseUrl, bodyLimit: config.bodyLimit, logger: log, security, auth: auth.server });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -39,6 +50,7 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
     fhirBase: config.baseUrl ?? `${url}${FHIR_PATH}`,
     server,
     store,
+    auth,
     close: () =>
       (closing ??= (async () => {
         await new Promise<void>((resolve) => {

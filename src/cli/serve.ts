@@ -1,8 +1,23 @@
 /** `qiao serve`: start the server; SIGTERM/SIGINT shut it down gracefully. */
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { configFromEnv, DEFAULTS, type ServeConfig } from '../config.js';
+import { AuthConfigError } from '../auth/setup.js';
+import { SigningKeyFileError } from '../auth/keys.js';
+import { AUTH_MODES, configFromEnv, DEFAULTS, isAuthMode, type ServeConfig } from '../config.js';
 import { startServer } from '../main.js';
+
+interface ServeFlags {
+  port?: string;
+  host?: string;
+  db?: string;
+  baseUrl?: string;
+  bodyLimit?: string;
+  logLevel?: string;
+  auth?: string;
+  keysDir?: string;
+  authIssuer?: string;
+  authJwksUrl?: string;
+}
 
 export function registerServe(program: Command): void {
   program
@@ -14,21 +29,31 @@ export function registerServe(program: Command): void {
     .option('--base-url <url>', 'public FHIR base URL, e.g. https://fhir.example.org/fhir (env QIAO_BASE_URL; default from the Host header)')
     .option('--body-limit <bytes>', `largest request body in bytes (env QIAO_BODY_LIMIT, default ${DEFAULTS.bodyLimit})`)
     .option('--log-level <level>', `pino log level (env QIAO_LOG_LEVEL, default ${DEFAULTS.logLevel})`)
-    .action(async (opts: { port?: string; host?: string; db?: string; baseUrl?: string; bodyLimit?: string; logLevel?: string }) => {
-      const config: Partial<ServeConfig> = { ...configFromEnv() };
-      if (opts.port) config.port = Number(opts.port);
-      if (opts.host) config.host = opts.host;
-      if (opts.db) config.db = opts.db;
-      if (opts.baseUrl) config.baseUrl = opts.baseUrl.replace(/\/$/, '');
-      if (opts.bodyLimit) config.bodyLimit = Number(opts.bodyLimit);
-      if (opts.logLevel) config.logLevel = opts.logLevel;
-      if (config.port !== undefined && !(Number.isInteger(config.port) && config.port >= 0 && config.port < 65536)) {
-        program.error(`--port must be a TCP port number, not '${opts.port ?? process.env.QIAO_PORT}'`);
-      }
+    .option('--auth <mode>', `smart (Qiao's own SMART authorization server), external (tokens from --auth-issuer) or off (NO access control; local experiments only) (env QIAO_AUTH, default ${DEFAULTS.auth})`)
+    .option('--keys-dir <dir>', `where the token signing keys live; created on first start (env QIAO_KEYS_DIR, default ${DEFAULTS.keysDir})`)
+    .option('--auth-issuer <url>', 'external mode: the issuer tokens must name (env QIAO_AUTH_ISSUER)')
+    .option('--auth-jwks-url <url>', "external mode: the issuer's JWKS URL (env QIAO_AUTH_JWKS_URL)")
+    .action(async (opts: ServeFlags) => {
+      const config = configOf(program, opts);
       const logger = pino({ level: config.logLevel ?? DEFAULTS.logLevel });
       const started = Date.now();
-      const running = await startServer(config, logger);
+      let running;
+      try {
+        running = await startServer(config, logger);
+      } catch (err) {
+        if (err instanceof AuthConfigError || err instanceof SigningKeyFileError) program.error(`qiao: ${err.message}`);
+        throw err;
+      }
+      if (!running.auth.verifier) {
+        logger.warn('AUTH IS OFF (--auth off): every request is served without any access control. Never use this with real patient data.');
+      }
       logger.info({ startupMs: Date.now() - started }, `Qiao FHIR R4 server listening at ${running.fhirBase}`);
+      if (running.auth.createdKeys) {
+        logger.info(
+          `Created new token signing keys in ${config.keysDir ?? DEFAULTS.keysDir}. Every FHIR request needs a bearer token: ` +
+            `for an admin token run \`qiao token --scope "system/*.*"\` (same --db and --keys-dir); register apps with \`qiao client add\` and users with \`qiao user add\`.`,
+        );
+      }
       const shutdown = (signal: string) => {
         logger.info(`${signal} received: finishing in-flight requests and closing the database`);
         running.close().then(
@@ -42,4 +67,26 @@ export function registerServe(program: Command): void {
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
     });
+}
+
+function configOf(program: Command, opts: ServeFlags): Partial<ServeConfig> {
+  const config: Partial<ServeConfig> = { ...configFromEnv() };
+  if (opts.port) config.port = Number(opts.port);
+  if (opts.host) config.host = opts.host;
+  if (opts.db) config.db = opts.db;
+  if (opts.baseUrl) config.baseUrl = opts.baseUrl.replace(/\/$/, '');
+  if (opts.bodyLimit) config.bodyLimit = Number(opts.bodyLimit);
+  if (opts.logLevel) config.logLevel = opts.logLevel;
+  if (opts.auth) {
+    if (!isAuthMode(opts.auth)) program.error(`--auth must be one of ${AUTH_MODES.join(', ')}, not '${opts.auth}'`);
+    config.auth = opts.auth;
+  }
+  if (process.env.QIAO_AUTH && !isAuthMode(process.env.QIAO_AUTH)) program.error(`QIAO_AUTH must be one of ${AUTH_MODES.join(', ')}`);
+  if (opts.keysDir) config.keysDir = opts.keysDir;
+  if (opts.authIssuer) config.externalIssuer = opts.authIssuer;
+  if (opts.authJwksUrl) config.externalJwksUrl = opts.authJwksUrl;
+  if (config.port !== undefined && !(Number.isInteger(config.port) && config.port >= 0 && config.port < 65536)) {
+    program.error(`--port must be a TCP port number, not '${opts.port ?? process.env.QIAO_PORT}'`);
+  }
+  return config;
 }

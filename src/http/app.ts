@@ -1,10 +1,14 @@
 /**
  * The express application for paths outside the FHIR API (the FHIR API itself is served by
- * fhir-handler.ts on Node's own objects). Today it answers 404 with an OperationOutcome.
+ * fhir-handler.ts on Node's own objects): the authorization server below /auth, and a 404 with an
+ * OperationOutcome for anything else.
  */
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { AUTH_PATH, type AuthServer } from '../auth/auth-server.js';
+import { createAuthRoutes } from './auth-routes.js';
+import { fhirBaseFor } from './base-url.js';
 import { issue, OperationOutcomeError } from '../fhir/errors.js';
 import { commonHeaders, errorSummary, EXPOSED_HEADERS, FHIR_PATH, internalError } from './fhir-handler.js';
 import { pickHeaders } from './headers.js';
@@ -12,6 +16,10 @@ import { sendError } from './respond.js';
 
 export interface AppOptions {
   logger: Logger;
+  /** Qiao's own authorization server, when it issues the tokens. */
+  auth?: AuthServer;
+  /** Public FHIR base URL; derived from each request's Host when absent. */
+  baseUrl?: string;
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -19,6 +27,10 @@ export function createApp(options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (options.auth) {
+    const fhirBaseOf = (req: Request) => fhirBaseFor(options.baseUrl, req.get('host'));
+    app.use(AUTH_PATH, createAuthRoutes({ auth: options.auth, fhirBaseOf }));
+  }
   app.use(cors({ exposedHeaders: EXPOSED_HEADERS, maxAge: 86400 }));
   app.use((req, res) => {
     const out = { mediaType: 'application/fhir+json', pretty: false, headers: commonHeaders(pickHeaders(req.rawHeaders)) };

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import { issue, OperationOutcomeError } from '../fhir/errors.js';
 import type { InteractionContext } from '../interactions/types.js';
 import type { ResourceStore } from '../store/store.js';
+import { accessControlFor } from './access-control.js';
+import { FHIR_PATH, fhirBaseFor } from './base-url.js';
 import { announcesBody, readBody } from './body.js';
 import { preflight } from './cors.js';
 import { dispatch } from './dispatch.js';
@@ -16,8 +18,9 @@ import { pickHeaders, type RequestHeaders } from './headers.js';
 import { responseType } from './negotiation.js';
 import { parseUrl, toFhirRequest } from './request.js';
 import { sendError, sendResult, type ResponseOptions } from './respond.js';
+import { isSmartConfiguration, openEndpoint, type FhirSecurity } from './security.js';
 
-export const FHIR_PATH = '/fhir';
+export { FHIR_PATH } from './base-url.js';
 
 export const EXPOSED_HEADERS = 'ETag, Location, Content-Location, Last-Modified, X-Request-Id, Preference-Applied';
 
@@ -28,6 +31,8 @@ export interface FhirHandlerOptions {
   /** Largest accepted request body, in bytes (after inflating a compressed one). */
   bodyLimit: number;
   logger: Logger;
+  /** How requests are authorized; absent means open access (auth off). */
+  security?: FhirSecurity;
 }
 
 export type FhirHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -40,8 +45,9 @@ export function isFhirUrl(url: string | undefined): boolean {
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
-  const { store, logger, bodyLimit } = options;
+  const { store, logger, bodyLimit, security } = options;
   const write: InteractionContext['write'] = (fn) => store.transaction(fn);
+  let warnedOpen = false;
 
   return async (req, res) => {
     const headers = pickHeaders(req.rawHeaders);
@@ -51,12 +57,23 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
       if (method === 'OPTIONS') return preflight(res, headers, out.headers);
       const url = parseUrl(req.url!.slice(FHIR_PATH.length));
       out.pretty = url.pretty;
-      out.mediaType = responseType(url.format, headers.accept);
+      // The SMART configuration is always JSON, whatever Accept or _format say (conformance.html).
+      out.mediaType = isSmartConfiguration(url.path) ? 'application/json' : responseType(url.format, headers.accept);
       // Bodies of other methods have no meaning in FHIR; Node discards them unread.
       const body = WITH_BODY.has(method) && announcesBody(headers) ? await readBody(req, headers, bodyLimit) : undefined;
       const fhirReq = toFhirRequest(method, url, headers, body);
-      const baseUrl = options.baseUrl ?? `http://${headers.host ?? 'localhost'}${FHIR_PATH}`;
+      const baseUrl = fhirBaseFor(options.baseUrl, headers.host);
       const ctx: InteractionContext = { reader: store, write, baseUrl, dispatch, inTransaction: false, maintenance: store };
+      const open = security ? openEndpoint(security, fhirReq, baseUrl) : undefined;
+      if (open) {
+        out.headers['Access-Control-Allow-Origin'] = '*';
+        return sendResult(res, fhirReq, await open.run(() => dispatch(fhirReq, ctx)), out);
+      }
+      if (!security && !warnedOpen) {
+        warnedOpen = true;
+        logger.warn(OPEN_ACCESS_WARNING);
+      }
+      if (security?.verifier) ctx.access = accessControlFor(await security.verifier.verify(headers.authorization, baseUrl));
       const result = await dispatch(fhirReq, ctx);
       sendResult(res, fhirReq, result, out);
     } catch (err) {
@@ -67,6 +84,9 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
     }
   };
 }
+
+export const OPEN_ACCESS_WARNING =
+  'AUTH IS OFF: this request and every other is served WITHOUT any access control. Use --auth off only for local experiments, never with real patient data.';
 
 /** X-Request-Id (echoed when the client sent a sane one), and CORS for browsers (requests with an Origin). */
 export function commonHeaders(headers: RequestHeaders): Record<string, string> {

@@ -18,11 +18,13 @@ export interface RequestHeaders {
   'content-length'?: string;
   'transfer-encoding'?: string;
   'access-control-request-headers'?: string;
+  authorization?: string;
 }
 
 const WANTED = new Set<string>([
   'host', 'accept', 'origin', 'content-type', 'if-match', 'if-none-match', 'if-modified-since', 'if-none-exist', 'prefer',
   'x-request-id', 'accept-encoding', 'content-encoding', 'content-length', 'transfer-encoding', 'access-control-request-headers',
+  'authorization',
 ]);
 
 /**
@@ -34,7 +36,7 @@ function emptyHeaders(): Record<string, string | undefined> {
     host: undefined, accept: undefined, origin: undefined, 'content-type': undefined, 'if-match': undefined,
     'if-none-match': undefined, 'if-modified-since': undefined, 'if-none-exist': undefined, prefer: undefined,
     'x-request-id': undefined, 'accept-encoding': undefined, 'content-encoding': undefined, 'content-length': undefined,
-    'transfer-encoding': undefined, 'access-control-request-headers': undefined,
+    'transfer-encoding': undefined, 'access-control-request-headers': undefined, authorization: undefined,
   };
 }
 

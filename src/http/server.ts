@@ -1,23 +1,29 @@
 /**
  * The HTTP server. Requests below the FHIR base go straight to the FHIR handler on Node's own request
- * and response objects; everything else (today only the 404 for other paths) goes to express.
+ * and response objects; everything else (the authorization server, 404s) goes to express.
  */
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
+import type { AuthServer } from '../auth/auth-server.js';
 import type { ResourceStore } from '../store/store.js';
 import { createApp } from './app.js';
 import { createFhirHandler, isFhirUrl } from './fhir-handler.js';
+import type { FhirSecurity } from './security.js';
 
 export interface HttpServerOptions {
   store: ResourceStore;
   baseUrl?: string;
   bodyLimit: number;
   logger: Logger;
+  /** Absent: auth off. */
+  security?: FhirSecurity;
+  /** Qiao's own authorization server, when it issues the tokens. */
+  auth?: AuthServer;
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
   const handler = createFhirHandler(options);
-  const app = createApp({ logger: options.logger });
+  const app = createApp({ logger: options.logger, auth: options.auth, baseUrl: options.baseUrl });
   return createServer((req, res) => {
     if (isFhirUrl(req.url)) void handler(req, res);
     else app(req, res);

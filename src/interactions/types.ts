@@ -4,6 +4,7 @@
  */
 import type { OperationOutcome, Resource } from '../fhir/types.js';
 import type { ResourceStore, StoreReader, StoreTransaction } from '../store/store.js';
+import type { AccessControl } from './access.js';
 
 export interface FhirRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -49,6 +50,8 @@ export interface InteractionContext {
   inTransaction: boolean;
   /** Store maintenance that runs outside any one transaction ($reindex). */
   maintenance: Pick<ResourceStore, 'reindex'>;
+  /** What the request's access token allows; absent when unrestricted (auth off, or Qiao's own work). */
+  access?: AccessControl;
 }
 
 export function queryValue(req: FhirRequest, name: string): string | undefined {

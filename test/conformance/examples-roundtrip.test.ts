@@ -29,7 +29,7 @@ if (!excluded) console.log(`SKIP examples round-trip: ${schemaInvalidList} is ab
 describe.skipIf(!excluded)('official R4 examples round-trip through update-with-id', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', db: 'sqlite::memory:', logLevel: 'silent' });
+    server = await startServer({ port: 0, host: '127.0.0.1', db: 'sqlite::memory:', logLevel: 'silent', auth: 'off' });
   });
   afterAll(async () => server?.close());
 

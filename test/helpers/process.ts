@@ -19,10 +19,10 @@ export interface ServerProcess {
 export async function spawnServer(db: string, extraArgs: string[] = []): Promise<ServerProcess> {
   const cli = ensureBuilt();
   const connection = /^(sqlite:|postgres(ql)?:\/\/)/.test(db) ? db : `sqlite:${db}`;
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', connection, '--log-level', 'info', ...extraArgs], {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', connection, '--log-level', 'info', ...(extraArgs.includes('--auth') ? [] : ['--auth', 'off']), ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, QIAO_PORT: '', QIAO_DB: '', QIAO_BASE_URL: '' },
+    env: { ...process.env, QIAO_PORT: '', QIAO_DB: '', QIAO_BASE_URL: '', QIAO_AUTH: '' },
   });
   let out = '';
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));

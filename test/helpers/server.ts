@@ -7,16 +7,17 @@ import { CONTRACT_ON_PG, dropPgSchema, freshPgDatabase } from './postgres.js';
 export const FHIR_JSON = 'application/fhir+json';
 
 /**
- * Starts Qiao on 127.0.0.1, an ephemeral port and an empty database, with logging off: in-memory
+ * Starts Qiao on 127.0.0.1, an ephemeral port and an empty database, with logging and auth off (the
+ * suites that test access control start theirs with auth on, test/helpers/auth.ts): in-memory
  * SQLite, or — in the PostgreSQL run of the contract suite (vitest.config.ts) — a schema of its own,
  * dropped on close.
  */
 export async function startTestServer(options: Partial<ServeConfig> = {}): Promise<RunningServer> {
   if (!CONTRACT_ON_PG || options.db !== undefined) {
-    return startServer({ port: 0, host: '127.0.0.1', db: 'sqlite::memory:', logLevel: 'silent', ...options });
+    return startServer({ port: 0, host: '127.0.0.1', db: 'sqlite::memory:', logLevel: 'silent', auth: 'off', ...options });
   }
   const { url, schema } = freshPgDatabase();
-  const server = await startServer({ port: 0, host: '127.0.0.1', db: url, logLevel: 'silent', ...options });
+  const server = await startServer({ port: 0, host: '127.0.0.1', db: url, logLevel: 'silent', auth: 'off', ...options });
   const close = server.close;
   return { ...server, close: () => close().then(() => dropPgSchema(schema)) };
 }

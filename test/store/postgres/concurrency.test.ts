@@ -31,7 +31,7 @@ describe.skipIf(!PG_URL)('PostgreSQL under concurrent clients on two servers sha
     const db = freshPgDatabase();
     schema = db.schema;
     // Started together: the migration runs once, under its advisory lock, whichever node gets there first.
-    nodes = await Promise.all([0, 1].map(() => startServer({ port: 0, host: '127.0.0.1', db: db.url, logLevel: 'silent' })));
+    nodes = await Promise.all([0, 1].map(() => startServer({ port: 0, host: '127.0.0.1', db: db.url, logLevel: 'silent', auth: 'off' })));
   });
   afterAll(async () => {
     await Promise.all(nodes.map((n) => n.close()));

@@ -1,0 +1,31 @@
+/**
+ * Builds the interactions' AccessControl (interactions/access.ts) from a verified access token's claims
+ * and its scopes (auth/scopes-grant.ts). Every scope level counts: patient/ scopes reach the launch
+ * patient's compartment, user/ and system/ scopes everything they name (Grant.searchFilter).
+ */
+import type { AccessTokenClaims } from '../auth/access-token.js';
+import { Grant } from '../auth/scopes-grant.js';
+import { parseScopes } from '../auth/scopes.js';
+import type { AccessControl, AccessInteraction, AccessRule } from '../interactions/access.js';
+
+export function accessControlFor(claims: AccessTokenClaims): AccessControl {
+  // Malformed scopes were refused when the token was issued; any left here simply grant nothing.
+  const grant = new Grant(parseScopes(claims.scope).scopes, { patient: claims.patient });
+  // A system search or an _include asks about every resource type; the answers do not change within a request.
+  const rules = new Map<string, AccessRule>();
+  return {
+    clientId: claims.client_id,
+    subject: claims.sub,
+    fhirUser: claims.fhirUser,
+    patient: claims.patient,
+    rule(type: string, interaction: AccessInteraction): AccessRule {
+      const key = `${type}.${interaction}`;
+      let rule = rules.get(key);
+      if (!rule) {
+        rule = grant.searchFilter(type, interaction);
+        rules.set(key, rule);
+      }
+      return rule;
+    },
+  };
+}
