@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, informational, notFound, preconditionFailed } from '../fhir/errors.js';
 import { isRecord } from '../fhir/types.js';
 import type { StoreReader } from '../store/store.js';
+import { requireAllowed } from './access-check.js';
 import { matchIds } from './conditional.js';
 import { remove } from './delete.js';
 import { patch } from './patch.js';
@@ -48,6 +49,10 @@ export async function resolveConditionalWrite(req: FhirRequest, reader: StoreRea
 /** PUT, PATCH or DELETE [base]/[type]?criteria: resolved and carried out in one transaction. */
 export async function conditionalWrite(req: FhirRequest, ctx: InteractionContext, type: string): Promise<FhirResult> {
   assertResourceType(type);
+  // The resolved update, patch or delete checks the resource it touches; this refuses a type the token
+  // cannot write at all before its criteria are run (a delete matching nothing would otherwise succeed).
+  // A PUT may turn into a create, which update() decides.
+  if (req.method !== 'PUT') requireAllowed(ctx.access, type, req.method === 'DELETE' ? 'd' : 'u');
   return ctx.write(async (tx) => {
     const inner: InteractionContext = { ...ctx, reader: tx, write: (fn) => fn(tx) };
     // A copy of the body per run: resolving writes the chosen id into it, and the store may run this

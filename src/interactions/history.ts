@@ -6,6 +6,7 @@
 import { badRequest, notFound } from '../fhir/errors.js';
 import type { Bundle, BundleEntry, Resource } from '../fhir/types.js';
 import type { HistoryQuery, StoredVersion } from '../store/store.js';
+import { requireUnrestricted, requireVisible } from './access-check.js';
 import { assertId, assertResourceType, etag } from './resource-result.js';
 import { queryValue, type FhirRequest, type FhirResult, type InteractionContext } from './types.js';
 
@@ -23,7 +24,15 @@ export async function history(req: FhirRequest, ctx: InteractionContext, type?: 
     if (!/^\d{1,15}$/.test(cursor)) throw badRequest(`Invalid _cursor '${cursor.slice(0, 40)}'`, '_cursor');
     query.cursor = Number(cursor);
   }
-  if (type && id && !(await ctx.reader.read(type, id))) throw notFound(`${type}/${id} is not known`);
+  if (type && id) {
+    if (!(await ctx.reader.read(type, id))) throw notFound(`${type}/${id} is not known`);
+    // Decided on the current version, like vread: a deleted resource's history needs an unrestricted scope.
+    await requireVisible(ctx.access, ctx.reader, ctx.baseUrl, type, id, 'r');
+  } else {
+    // Versions are not indexed, so type and system history cannot be filtered by compartment or
+    // restriction: they need a scope that reaches every resource they list.
+    requireUnrestricted(ctx.access, type ? [type] : [], 's', type ? `History of ${type}` : 'System history');
+  }
   const page = await ctx.reader.history(query);
   const path = [type, id, '_history'].filter(Boolean).join('/');
   const self = linkUrl(ctx.baseUrl, path, query);

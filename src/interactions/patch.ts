@@ -9,15 +9,18 @@ import { applyFhirPathPatch } from './patch/fhirpath-patch.js';
 import { applyJsonPatch } from './patch/json-patch.js';
 import { assertId, assertResourceType, parseStored, requireLive, resourceResult } from './resource-result.js';
 import { validateForWrite } from './resource-body.js';
+import { requireAllowed, requireVisible } from './access-check.js';
 import { checkIfMatch } from './update.js';
 import type { FhirRequest, FhirResult, InteractionContext } from './types.js';
 
 export async function patch(req: FhirRequest, ctx: InteractionContext, type: string, id: string): Promise<FhirResult> {
   assertResourceType(type);
   assertId(id);
+  requireAllowed(ctx.access, type, 'u');
   const apply = patcherFor(req);
   return ctx.write(async (tx) => {
     const current = requireLive(await tx.read(type, id), type, id);
+    await requireVisible(ctx.access, tx, ctx.baseUrl, type, id, 'u');
     checkIfMatch(req.headers.ifMatch, current.versionId, `${type}/${id}`);
     const before = parseStored(current);
     const after = apply(before);
@@ -25,6 +28,8 @@ export async function patch(req: FhirRequest, ctx: InteractionContext, type: str
     if (after.id !== id) throw badRequest('A patch may not change the id', `${type}.id`);
     validateForWrite(after);
     const stored = await tx.write(type, id, after, 'PATCH');
+    // A patch may move the resource out of the grant (another subject): refused, rolled back.
+    await requireVisible(ctx.access, tx, ctx.baseUrl, type, id, 'u');
     return { ...resourceResult(200, stored, ctx.baseUrl), resource: after };
   });
 }

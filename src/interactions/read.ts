@@ -1,11 +1,14 @@
 /** read: GET [base]/[type]/[id] (http.html#read), with If-None-Match and If-Modified-Since (304). */
+import { requireAllowed, requireVisible } from './access-check.js';
 import { assertId, assertResourceType, etag, readResult, requireLive } from './resource-result.js';
 import type { FhirRequest, FhirResult, InteractionContext } from './types.js';
 
 export async function read(req: FhirRequest, ctx: InteractionContext, type: string, id: string): Promise<FhirResult> {
   assertResourceType(type);
   assertId(id);
+  requireAllowed(ctx.access, type, 'r');
   const v = requireLive(await ctx.reader.read(type, id), type, id);
+  await requireVisible(ctx.access, ctx.reader, ctx.baseUrl, type, id, 'r');
   const result = readResult(v, ctx.baseUrl);
   if (notModified(req, v.versionId, v.lastUpdated)) return { status: 304, headers: result.headers };
   return result;

@@ -7,6 +7,7 @@ import type { Bundle, BundleEntry, Resource } from '../fhir/types.js';
 import { parseSearch } from '../search/parse/parse-query.js';
 import type { SearchQuery } from '../search/types.js';
 import type { SearchPage, StoredVersion } from '../store/store.js';
+import { restrictSearch } from './access-check.js';
 import { assertResourceType } from './resource-result.js';
 import { encodeCursor, takePaging } from './search-paging.js';
 import { subset } from './summary.js';
@@ -33,6 +34,8 @@ export async function runSearch(
   const paging = takePaging(req.query);
   const query = parseSearch(types, paging.rest, { strict });
   scope?.(query);
+  // After scope: compartments and $everything narrow the types, and $everything adds its includes.
+  restrictSearch(ctx.access, query);
   const page = await ctx.reader.search({ query, baseUrl: ctx.baseUrl, cursor: paging.cursor, backwards: paging.backwards });
   const pagingParams = req.query.filter(([k]) => k === '_cursor' || k === '_page');
   return searchResult(query, page, linkBase, ctx.baseUrl, paging.cursor !== undefined ? pagingParams : []);

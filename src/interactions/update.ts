@@ -1,5 +1,6 @@
 /** update: PUT [base]/[type]/[id] (http.html#update), create-on-update, and If-Match (412). */
 import { badRequest, preconditionFailed } from '../fhir/errors.js';
+import { requireVisible } from './access-check.js';
 import { assertId, assertResourceType, resourceResult, versionFromEtag } from './resource-result.js';
 import { requireResourceBody, validateForWrite } from './resource-body.js';
 import type { FhirRequest, FhirResult, InteractionContext } from './types.js';
@@ -13,9 +14,13 @@ export async function update(req: FhirRequest, ctx: InteractionContext, type: st
   validateForWrite(resource);
   return ctx.write(async (tx) => {
     const current = await tx.read(type, id);
-    checkIfMatch(req.headers.ifMatch, current?.versionId, `${type}/${id}`);
-    const stored = await tx.write(type, id, resource, 'PUT');
     const created = !current || current.deleted;
+    // An update as create is a create: it needs create access, and no existing resource is touched.
+    if (!created) await requireVisible(ctx.access, tx, ctx.baseUrl, type, id, 'u');
+    checkIfMatch(req.headers.ifMatch, current?.versionId, `${type}/${id}`);
+    // After the write, inside its transaction: a resource moved out of the grant is refused, rolled back.
+    const stored = await tx.write(type, id, resource, 'PUT');
+    await requireVisible(ctx.access, tx, ctx.baseUrl, type, id, created ? 'c' : 'u');
     return resourceResult(created ? 201 : 200, stored, ctx.baseUrl);
   });
 }

@@ -10,6 +10,7 @@
  */
 import { definitions } from '../fhir/definitions.js';
 import { notSupported } from '../fhir/errors.js';
+import { requireVisible } from '../interactions/access-check.js';
 import { requireLive } from '../interactions/resource-result.js';
 import { runSearch } from '../interactions/search.js';
 import { compartment, compartmentTypes } from '../search/compartment.js';
@@ -28,6 +29,8 @@ export const everythingOperation: Operation = {
   async handle(req, ctx, target) {
     const id = target.id!;
     requireLive(await ctx.reader.read('Patient', id), 'Patient', id);
+    // The patient must be readable; the search below then filters the compartment like any search.
+    await requireVisible(ctx.access, ctx.reader, ctx.baseUrl, 'Patient', id, 'r');
     const input = operationInput(req);
     const query: [string, string][] = [];
     let types: string[] | undefined;

@@ -7,6 +7,7 @@ import { definitions } from '../fhir/definitions.js';
 import { badRequest, informational, issue } from '../fhir/errors.js';
 import type { OperationOutcome, Resource } from '../fhir/types.js';
 import { WRITE_POLICY } from '../interactions/resource-body.js';
+import { requireAnyAccess, requireVisible } from '../interactions/access-check.js';
 import { parseStored, requireLive } from '../interactions/resource-result.js';
 import { validateResource } from '../validation/validate.js';
 import type { Operation, OperationDefinition } from './operation.js';
@@ -22,12 +23,19 @@ export const validateOperation: Operation = {
     const mode = input.values.get('mode')?.[0];
     if (mode !== undefined && !MODES.has(mode)) throw badRequest(`mode must be one of create, update, delete, profile — not '${mode}'`, 'mode');
     if ((mode === 'update' || mode === 'delete') && !target.id) throw badRequest(`mode=${mode} needs the instance level: [type]/[id]/$validate`, 'mode');
+    // Validating a body reads nothing stored, but still takes a scope for the type; a stored resource
+    // is checked as the interaction asked about (delete) or as a read.
+    requireAnyAccess(ctx.access, target.type!, '$validate');
     if (mode === 'delete') {
       requireLive(await ctx.reader.read(target.type!, target.id!), target.type!, target.id!);
+      await requireVisible(ctx.access, ctx.reader, ctx.baseUrl, target.type!, target.id!, 'd');
       return { status: 200, resource: informational('The resource may be deleted') };
     }
     let resource: Resource | undefined = input.resource;
-    if (!resource && target.id) resource = parseStored(requireLive(await ctx.reader.read(target.type!, target.id), target.type!, target.id));
+    if (!resource && target.id) {
+      resource = parseStored(requireLive(await ctx.reader.read(target.type!, target.id), target.type!, target.id));
+      await requireVisible(ctx.access, ctx.reader, ctx.baseUrl, target.type!, target.id, 'r');
+    }
     if (!resource) throw badRequest('Nothing to validate: send the resource, or a Parameters with a resource part', 'resource');
     const issues = [];
     if (resource.resourceType !== target.type) {

@@ -207,9 +207,32 @@ export interface Compartment {
   includesOwner: boolean;
 }
 
+/**
+ * One way a resource may be visible under an access token: of one of `types`, a member of
+ * `compartment` when set, and matching every condition (a SMART scope's `?param=value` restriction).
+ */
+export interface AccessAlternative {
+  types: string[];
+  compartment?: Compartment;
+  conditions: Condition[];
+}
+
+/**
+ * What an access token lets a search return (interactions/access-filter.ts builds it): a resource is
+ * visible when it matches at least one alternative; an empty list shows nothing.
+ */
+export interface AccessFilter {
+  /** The matches, their count (`total`, `_summary=count`) and paging; absent: not restricted. */
+  match?: AccessAlternative[];
+  /** Resources added by `_include`/`_revinclude` (read access); absent: not restricted. */
+  include?: AccessAlternative[];
+}
+
 export interface SearchQuery {
   /** The searched types: one for type-level search; the `_type` list (or all) for system search. */
   types: string[];
+  /** Absent: no access restriction (auth off, or an unrestricted token). */
+  access?: AccessFilter;
   /** Compartment search (`Patient/1/Observation?...`) and $everything: only members of this compartment. */
   compartment?: Compartment;
   /** ANDed conditions. */

@@ -9,6 +9,7 @@ import type { Bundle, BundleEntry } from '../../fhir/types.js';
 import type { StoreTransaction } from '../../store/store.js';
 import { criteriaOf, matchIds } from '../conditional.js';
 import { resolveConditionalWrite } from '../conditional-write.js';
+import { requireVisible } from '../access-check.js';
 import { create } from '../create.js';
 import { resourceResult } from '../resource-result.js';
 import type { FhirRequest, FhirResult, InteractionContext } from '../types.js';
@@ -91,7 +92,11 @@ export async function transaction(bundle: Bundle, ctx: InteractionContext, prefe
 
 async function runEntry(p: Planned, ctx: InteractionContext, tx: StoreTransaction): Promise<FhirResult> {
   if (p.req.method === 'POST' && p.req.path.length === 1) {
-    if (p.existingId) return resourceResult(200, (await tx.read(p.req.path[0], p.existingId))!, ctx.baseUrl);
+    if (p.existingId) {
+      // The conditional create's match is returned: a read.
+      await requireVisible(ctx.access, tx, ctx.baseUrl, p.req.path[0], p.existingId, 'r');
+      return resourceResult(200, (await tx.read(p.req.path[0], p.existingId))!, ctx.baseUrl);
+    }
     const { ifNoneExist: _resolved, ...headers } = p.req.headers;
     return create({ ...p.req, headers }, ctx, p.req.path[0], p.newId);
   }

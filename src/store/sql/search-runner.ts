@@ -2,8 +2,9 @@
  * Runs a search on one connection of either engine: the page query, the count when asked for, and
  * includes, all compiled from the shared query objects (sql/search/) and run by the adapter's executor.
  */
-import type { IncludeClause } from '../../search/types.js';
+import type { AccessAlternative, IncludeClause } from '../../search/types.js';
 import { compileQuery, type CompiledSql } from './builder.js';
+import { visibleRidsSql } from './search/access.js';
 import type { SearchContext } from './search/conditions.js';
 import { includeSql, revincludeSql } from './search/includes.js';
 import { countSql, pageSql } from './search/page-query.js';
@@ -51,7 +52,7 @@ export class SqlSearch {
     const cursorOf = (row: Row): Cursor => ({ values: query.sort.map((_, i) => row[`s${i}`] ?? null), rid: row.rid });
     const result: SearchPage = {
       matches: page.map(toStored),
-      included: await this.includes(req, page),
+      included: await this.includes(req, page, ctx),
       more,
       first: page.length ? cursorOf(page[0]) : undefined,
       last: page.length ? cursorOf(page[page.length - 1]) : undefined,
@@ -66,8 +67,8 @@ export class SqlSearch {
     return Number(n);
   }
 
-  private async includes(req: SearchRequest, page: Row[]): Promise<StoredVersion[]> {
-    const { include, revinclude } = req.query;
+  private async includes(req: SearchRequest, page: Row[], ctx: SearchContext): Promise<StoredVersion[]> {
+    const { include, revinclude, access } = req.query;
     if ((!include.length && !revinclude.length) || !page.length) return [];
     const seen = new Set(page.map((r) => r.rid));
     const out: Row[] = [];
@@ -84,14 +85,24 @@ export class SqlSearch {
         const refs = await this.all<Row & { target_type: string; target_id: string }>(revincludeSql(c, frontier, req.baseUrl));
         found.push(...refs.filter((r) => targets.has(`${r.target_type}/${r.target_id}`)));
       }
+      // Before iterating on: a resource the token may not read is neither returned nor followed.
+      const visible = access?.include ? await this.visible(found, access.include, ctx) : undefined;
       frontier = [];
       for (const row of found) {
-        if (seen.has(row.rid)) continue;
+        if (seen.has(row.rid) || (visible && !visible.has(row.rid))) continue;
         seen.add(row.rid);
         out.push(row);
         frontier.push(row);
       }
     }
     return out.slice(0, MAX_INCLUDED).map(toStored);
+  }
+
+  /** The rids among `rows` that an access filter's alternatives admit. */
+  private async visible(rows: Row[], alternatives: AccessAlternative[], ctx: SearchContext): Promise<Set<number>> {
+    const rids = [...new Set(rows.map((r) => r.rid))];
+    if (!rids.length) return new Set();
+    const found = await this.all<{ rid: number }>(visibleRidsSql(rids, alternatives, ctx));
+    return new Set(found.map((r) => Number(r.rid)));
   }
 }

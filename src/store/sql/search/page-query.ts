@@ -5,11 +5,12 @@
  * (search.html#paging) and a deep page costs what the first one does.
  */
 import { sql } from 'kysely';
-import type { Compartment, Condition, SearchQuery, SortKey } from '../../../search/types.js';
+import type { Condition, SearchQuery, SortKey } from '../../../search/types.js';
+import { accessPredicate } from './access.js';
+import { compartmentPredicate } from './compartment.js';
 import { conditionPredicate, type SearchContext } from './conditions.js';
-import { localRow, type Sql } from './predicates.js';
+import type { Sql } from './predicates.js';
 import type { Cursor } from '../../store.js';
-
 
 export interface PageRequest {
   query: SearchQuery;
@@ -94,6 +95,8 @@ export function matchSql(query: SearchQuery, ctx: SearchContext): Sql {
   if (query.types.length && !typedDriver) where.push(sql`r.type IN (${sql.join(query.types)})`);
   if (query.compartment) where.push(compartmentPredicate(query.compartment, ctx.baseUrl));
   query.conditions.forEach((cond, i) => where.push(conditionPredicate(cond, 'r', type, { ...ctx, probe: i !== driver })));
+  // Here, not in pageSql, so that counts (_total, _summary=count) see only what the token may see too.
+  if (query.access?.match) where.push(accessPredicate(query.access.match, ctx));
   return sql`${sql.join(where, sql` AND `)}`;
 }
 
@@ -124,21 +127,6 @@ function driverIndex(conditions: Condition[]): number {
     if (rank < bestRank) [best, bestRank] = [i, rank];
   });
   return best;
-}
-
-/**
- * Membership of a compartment: the row refers to its owner through one of its type's membership
- * parameters, or is the owner itself. Each (type, parameters) term carries the whole key of the
- * reference index (type, param, target_id, target_type), so SQLite looks every term up in it.
- */
-function compartmentPredicate(c: Compartment, ownBase: string): Sql {
-  const links = Object.entries(c.params).map(
-    ([type, params]) => sql`(c.type = ${type} AND c.param IN (${sql.join(params)}) AND c.target_id = ${c.id} AND c.target_type = ${c.type})`,
-  );
-  const member = links.length
-    ? sql`r.rid IN (SELECT c.rid FROM search_reference AS c WHERE (${sql.join(links, sql` OR `)}) AND ${localRow('c', ownBase)})`
-    : sql`1 = 0`;
-  return c.includesOwner ? sql`(${member} OR (r.type = ${c.type} AND r.id = ${c.id}))` : member;
 }
 
 /**
