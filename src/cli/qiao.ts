@@ -5,9 +5,11 @@ import { OperationOutcomeError } from '../fhir/errors.js';
 import { QIAO_VERSION } from '../version.js';
 import { SchemaTooNewError } from '../store/sql/schema-version.js';
 import { registerClient } from './client.js';
+import { registerLaunch } from './launch.js';
 import { registerMigrate } from './migrate.js';
 import { registerReindex } from './reindex.js';
 import { registerServe } from './serve.js';
+import { registerToken } from './token.js';
 import { registerUser } from './user.js';
 
 const program = new Command();
@@ -20,6 +22,8 @@ registerMigrate(program);
 registerReindex(program);
 registerClient(program);
 registerUser(program);
+registerToken(program);
+registerLaunch(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -7,6 +7,8 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { AUTH_PATH, type AuthServer } from '../auth/auth-server.js';
+import type { ResourceStore } from '../store/store.js';
+import { createAdminRoutes } from './admin-routes.js';
 import { createAuthRoutes } from './auth-routes.js';
 import { fhirBaseFor } from './base-url.js';
 import { issue, OperationOutcomeError } from '../fhir/errors.js';
@@ -20,6 +22,7 @@ export interface AppOptions {
   auth?: AuthServer;
   /** Public FHIR base URL; derived from each request's Host when absent. */
   baseUrl?: string;
+  store: ResourceStore;
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -29,6 +32,7 @@ export function createApp(options: AppOptions): express.Express {
   app.set('etag', false);
   if (options.auth) {
     const fhirBaseOf = (req: Request) => fhirBaseFor(options.baseUrl, req.get('host'));
+    app.use(`${AUTH_PATH}/admin`, createAdminRoutes({ auth: options.auth, store: options.store, fhirBaseOf }));
     app.use(AUTH_PATH, createAuthRoutes({ auth: options.auth, fhirBaseOf }));
   }
   app.use(cors({ exposedHeaders: EXPOSED_HEADERS, maxAge: 86400 }));
@@ -36,7 +40,14 @@ export function createApp(options: AppOptions): express.Express {
     const out = { mediaType: 'application/fhir+json', pretty: false, headers: commonHeaders(pickHeaders(req.rawHeaders)) };
     sendError(res, new OperationOutcomeError(404, [issue('error', 'not-found', `Nothing at ${req.path.slice(0, 200)}; the FHIR API is at ${FHIR_PATH}`)]), out);
   });
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const out = { mediaType: 'application/fhir+json', pretty: false, headers: commonHeaders(pickHeaders(req.rawHeaders)) };
+    if (err instanceof OperationOutcomeError) return sendError(res, err, out);
+    // body-parser's refusals (malformed JSON, too large) carry their HTTP status.
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return sendError(res, new OperationOutcomeError(status, [issue('error', status === 413 ? 'too-costly' : 'invalid', (err as Error).message)]), out);
+    }
     logger.error({ err: errorSummary(err) }, 'internal error');
     sendError(res, internalError(res.getHeader('X-Request-Id')));
   });

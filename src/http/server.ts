@@ -23,7 +23,7 @@ export interface HttpServerOptions {
 
 export function createHttpServer(options: HttpServerOptions): Server {
   const handler = createFhirHandler(options);
-  const app = createApp({ logger: options.logger, auth: options.auth, baseUrl: options.baseUrl });
+  const app = createApp({ logger: options.logger, auth: options.auth, baseUrl: options.baseUrl, store: options.store });
   return createServer((req, res) => {
     if (isFhirUrl(req.url)) void handler(req, res);
     else app(req, res);
