@@ -8,7 +8,9 @@
  */
 import { definitions } from '../fhir/definitions.js';
 import { parseSearch } from '../search/parse/parse-query.js';
-import type { AccessAlternative, SearchQuery } from '../search/types.js';
+import { referenceTargets } from '../search/parse/resolve.js';
+import { searchParam } from '../search/registry.js';
+import type { AccessAlternative, Condition, SearchQuery } from '../search/types.js';
 import type { StoreReader } from '../store/store.js';
 import { forbidden, forbiddenInteraction, type AccessControl, type AccessInteraction } from './access.js';
 import { accessAlternatives } from './access-filter.js';
@@ -58,12 +60,37 @@ async function isVisible(reader: StoreReader, baseUrl: string, type: string, id:
  */
 export function restrictSearch(access: AccessControl | undefined, query: SearchQuery): void {
   if (!access) return;
+  for (const cond of query.conditions) requireSearchableThrough(access, cond);
   const match = accessAlternatives(access, query.types, 's');
   if (match?.length === 0) {
     throw query.types.length === 1 ? forbiddenInteraction(query.types[0], 's') : forbidden('The access token does not allow searching any of the searched resource types');
   }
   const include = query.include.length || query.revinclude.length ? accessAlternatives(access, [], 'r') : undefined;
   if (match || include) query.access = { match, include };
+}
+
+/**
+ * A chain (`subject:Patient.name=x`) or `_has` selects by the values of other resources: 403 unless
+ * the token may search some resources of every type it looks into, so that a client cannot learn
+ * about a type it was not granted through one it was. (The types are checked; a patient/ scope or
+ * restriction on them does not narrow the chained resources.)
+ */
+function requireSearchableThrough(access: AccessControl, cond: Condition): void {
+  const reached: string[] = [];
+  (cond.chain ?? []).forEach((link, i) => {
+    const next = cond.chain![i + 1]?.param.code ?? cond.param.code;
+    const targets = link.targetType ? [link.targetType] : referenceTargets(link.param).filter((t) => searchParam(t, next));
+    reached.push(...targets);
+  });
+  if (cond.has) {
+    reached.push(cond.has.type);
+    requireSearchableThrough(access, cond.has.condition);
+  }
+  for (const type of new Set(reached)) {
+    if (accessAlternatives(access, [type], 's')?.length === 0) {
+      throw forbidden(`The access token does not allow search of ${type}, which '${cond.name}' searches through${cond.chain?.length ? ' (a chain may name its target type, as in subject:Patient.name)' : ''}`);
+    }
+  }
 }
 
 /**

@@ -142,6 +142,16 @@ describe('search', () => {
     const iterateAll = await f.as('user/Practitioner.rs patient/Observation.r patient/Patient.r').get('Practitioner?_revinclude=Observation:performer&_include:iterate=Observation:subject');
     expect(keys(iterateAll.body, 'include')).toEqual(['Observation/o1-lab', 'Patient/p1']);
   });
+  it('chains and _has may only look into types the token can search', async () => {
+    expectForbidden(await f.as('user/Observation.rs').get('Observation?subject:Patient.name=Two'), /search of Patient/);
+    expectForbidden(await f.as('user/Patient.rs').get('Patient?_has:Observation:subject:category=laboratory'), /search of Observation/);
+    // Location, another target of subject with a name, is outside the Patient compartment.
+    expectForbidden(await f.as('patient/*.rs').get('Observation?subject.name=One'), /subject:Patient.name/);
+    const chained = await f.as('patient/*.rs').get('Observation?subject:Patient.name=One');
+    expect(keys(chained.body)).toEqual(['Observation/o1-lab', 'Observation/o1-vital']);
+    const has = await f.as('patient/*.rs').get('Patient?_has:Observation:subject:category=laboratory');
+    expect(keys(has.body)).toEqual(['Patient/p1']);
+  });
 });
 
 describe('history', () => {
