@@ -92,6 +92,7 @@ export class AuthServer implements BearerVerifier {
   introspectionDeps(fhirBase: string): IntrospectionDeps {
     const urls = authUrls(fhirBase);
     return {
+      records: this.records,
       keys: this.keys,
       issuer: urls.issuer,
       audience: urls.fhirBase,

@@ -17,6 +17,9 @@ import { AccessTokenError, verifyAccessToken, type AccessTokenClaims } from './a
 import { authenticateClient, type ClientAuthDeps, type ClientLookup } from './client-auth.js';
 import type { RefreshGrant } from './grants.js';
 import type { SigningKeys } from './keys.js';
+import type { AuthRecords } from '../store/auth-records.js';
+import type { StoredRefreshGrant } from './token-grant-user-tokens.js';
+import { GrantFamilies } from './grant-families.js';
 import type { Revocations } from './revocations.js';
 import { parseScopes } from './scopes.js';
 import type { SingleUseGrants } from './single-use.js';
@@ -29,6 +32,8 @@ export interface IntrospectionRequest {
 }
 
 export interface IntrospectionDeps {
+  /** The authorization server's records (grant families, for revocation). */
+  records: AuthRecords;
   keys: SigningKeys;
   /** Our issuer identifier and the FHIR base our access tokens are for. */
   issuer: string;
@@ -150,9 +155,13 @@ async function describeRefresh(token: string, deps: IntrospectionDeps): Promise<
   if (token.includes('.')) return undefined;
   const grant = await deps.refreshTokens.peek(token);
   if (!grant) return undefined;
-  // No exp: RefreshGrant does not record when it expires (the record's expiry is not readable through
-  // SingleUseGrants). exp is optional in RFC 7662; expired refresh tokens are already absent here.
+  // A refresh token whose grant family was revoked (a replayed code, a revoked sibling) is dead.
+  const { family } = grant as StoredRefreshGrant;
+  if (family !== undefined && (await new GrantFamilies(deps.records).isRevoked(family))) return undefined;
   const body: Record<string, unknown> = { active: true, scope: grant.scope, client_id: grant.clientId, sub: grant.username, iss: deps.issuer };
+  // Grants stored before expiresAt was recorded have no exp (optional in RFC 7662); expired ones are absent anyway.
+  const { expiresAt } = grant as StoredRefreshGrant;
+  if (expiresAt !== undefined) body.exp = Math.floor(expiresAt / 1000);
   if (grant.fhirUser) body.fhirUser = grant.fhirUser;
   if (grant.context.patient !== undefined) body.patient = grant.context.patient;
   if (grant.context.encounter !== undefined) body.encounter = grant.context.encounter;

@@ -11,7 +11,9 @@
  */
 import { AccessTokenError, verifyAccessToken, type AccessTokenClaims } from './access-token.js';
 import { authenticateClient } from './client-auth.js';
+import { GrantFamilies } from './grant-families.js';
 import type { EndpointResponse, IntrospectionDeps } from './introspect-endpoint.js';
+import type { StoredRefreshGrant } from './token-grant-user-tokens.js';
 
 export interface RevocationRequest {
   /** The urlencoded body: `token`, optional `token_type_hint`, and client credentials. */
@@ -75,6 +77,9 @@ async function revokeRefresh(token: string, clientId: string, deps: RevocationDe
   if (!grant) return 'not-found';
   if (grant.clientId !== clientId) return 'not-yours';
   await deps.refreshTokens.revoke(token);
+  // RFC 7009 §2.1: the access tokens of the same grant go too, and so does every other refresh token of it.
+  const family = (grant as StoredRefreshGrant).family;
+  if (family !== undefined) await new GrantFamilies(deps.records).revoke(family);
   return 'revoked';
 }
 

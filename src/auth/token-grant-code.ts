@@ -7,6 +7,7 @@
  * the right proof must not be possible for them; the genuine app simply starts a new authorization.
  * A request missing a required parameter is refused before the code is looked at, and leaves it usable.
  */
+import { GrantFamilies } from './grant-families.js';
 import { CODE_LIFETIME_SECONDS, type CodeGrant } from './grants.js';
 import { verifyPkce } from './pkce.js';
 import { SingleUseGrants } from './single-use.js';
@@ -27,15 +28,22 @@ export async function authorizationCodeGrant(req: GrantRequest): Promise<TokenRe
   if (verifier === undefined) return tokenError('invalid_request', 'code_verifier is required (PKCE)');
 
   const grant = await codeGrants(req).redeem(code);
-  // One answer for unknown, expired and used codes: which codes exist is no business of a failed request.
-  if (!grant) return tokenError('invalid_grant', 'The authorization code is invalid, expired or already used');
+  const families = new GrantFamilies(req.deps.records, req.now);
+  if (!grant) {
+    // A replayed code means it leaked: whoever redeemed it first may not be the app (RFC 6749 §4.1.2).
+    await families.revokeIfReplayedCode(code);
+    // One answer for unknown, expired and used codes: which codes exist is no business of a failed request.
+    return tokenError('invalid_grant', 'The authorization code is invalid, expired or already used');
+  }
   if (grant.clientId !== req.client.id) return tokenError('invalid_grant', 'The authorization code was issued to another client');
   if (grant.redirectUri !== redirectUri) return tokenError('invalid_grant', 'redirect_uri does not match the authorization request');
   const pkce = verifyPkce(grant.codeChallenge, 'S256', verifier);
   if (!pkce.ok) return tokenError('invalid_grant', pkce.description);
 
+  const family = await families.start(code);
   return tokenSuccess(
     await issueUserTokens(req.deps, req.now, {
+      family,
       clientId: grant.clientId,
       scope: grant.scope,
       refreshScope: grant.scope,

@@ -6,6 +6,7 @@
  * the token is consumed, so that a refused request leaves it usable; the consumption itself is atomic,
  * so of two concurrent uses only one gets new tokens.
  */
+import { GrantFamilies } from './grant-families.js';
 import { isSubset } from './scopes-subset.js';
 import { parseScopes } from './scopes.js';
 import { tokenError, tokenSuccess, type GrantRequest, type TokenResponse } from './token-endpoint-types.js';
@@ -25,11 +26,16 @@ export async function refreshTokenGrant(req: GrantRequest): Promise<TokenRespons
     if (parseScopes(requested).errors.length > 0) return tokenError('invalid_scope', 'scope contains malformed scopes');
     if (!isSubset(requested, grant.scope)) return tokenError('invalid_scope', 'scope must not exceed the scope originally granted');
   }
+  const families = new GrantFamilies(req.deps.records, req.now);
+  // Grants from before families existed start one now.
+  const family = grant.family ?? (await families.start());
+  if (grant.family !== undefined && (await families.isRevoked(grant.family))) return tokenError('invalid_grant', INVALID);
   // Lost a race with a concurrent use, or expired since the peek.
   if (!(await grants.redeem(token))) return tokenError('invalid_grant', INVALID);
 
   return tokenSuccess(
     await issueUserTokens(req.deps, req.now, {
+      family,
       clientId: grant.clientId,
       scope: requested ?? grant.scope,
       refreshScope: grant.scope,

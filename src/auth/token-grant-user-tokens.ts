@@ -11,6 +11,7 @@ import {
   type LaunchContext,
   type RefreshGrant,
 } from './grants.js';
+import { GrantFamilies } from './grant-families.js';
 import { parseScopes, type NamedScopeName } from './scopes.js';
 import { SingleUseGrants } from './single-use.js';
 import type { TokenEndpointDeps } from './token-endpoint-types.js';
@@ -24,6 +25,10 @@ export const REFRESH_KIND = 'refresh';
  */
 export interface StoredRefreshGrant extends RefreshGrant {
   notAfter?: number;
+  /** When this refresh token expires, epoch ms (introspection's exp). */
+  expiresAt?: number;
+  /** The grant family (grant-families.ts) the token belongs to. */
+  family?: string;
 }
 
 export function refreshGrants(deps: TokenEndpointDeps, now: () => number): SingleUseGrants<StoredRefreshGrant> {
@@ -43,6 +48,8 @@ export interface UserTokenRequest {
   idToken?: { nonce?: string; authTime: number };
   /** Set on refresh: the end an online_access chain may not outlive. */
   notAfter?: number;
+  /** The grant family every token issued here joins. */
+  family: string;
 }
 
 export async function issueUserTokens(deps: TokenEndpointDeps, now: () => number, r: UserTokenRequest): Promise<Record<string, unknown>> {
@@ -61,6 +68,7 @@ export async function issueUserTokens(deps: TokenEndpointDeps, now: () => number
     expiresIn: ACCESS_TOKEN_LIFETIME_SECONDS,
     now: at,
   });
+  await new GrantFamilies(deps.records, now).addAccessToken(r.family, access.jti, access.exp);
   const body: Record<string, unknown> = {
     access_token: access.token,
     token_type: 'Bearer',
@@ -93,6 +101,8 @@ export async function issueUserTokens(deps: TokenEndpointDeps, now: () => number
         fhirUser: r.fhirUser,
         context: r.context,
         offline,
+        family: r.family,
+        expiresAt: now() + lifetime * 1000,
         ...(notAfter === undefined ? {} : { notAfter }),
       };
       body.refresh_token = (await refreshGrants(deps, now).issue(grant, lifetime)).secret;

@@ -30,6 +30,7 @@ export async function tokenEndpointsFixture(): Promise<{ deps: IntrospectionDeps
   await clients.put(await createClientRegistration({ id: 'growth-chart', type: 'public', redirectUris: ['https://app.example.org/cb'], scope: 'launch/patient patient/*.rs' }));
   await clients.put(await createClientRegistration({ id: 'portal', type: 'confidential-symmetric', redirectUris: ['https://portal.example.org/cb'], scope: 'user/*.rs', secret: SECRET }));
   const deps: IntrospectionDeps = {
+    records: store.auth,
     keys: await loadOrCreateSigningKeys(join(dir, 'keys')),
     issuer: ISSUER,
     audience: BASE,
