@@ -10,6 +10,7 @@ import { AUTH_PATH, type AuthServer } from '../auth/auth-server.js';
 import type { ResourceStore } from '../store/store.js';
 import { createAdminRoutes } from './admin-routes.js';
 import { createAuthRoutes } from './auth-routes.js';
+import { createAuthorizeRouter } from './authorize-routes.js';
 import { fhirBaseFor } from './base-url.js';
 import { issue, OperationOutcomeError } from '../fhir/errors.js';
 import { commonHeaders, errorSummary, EXPOSED_HEADERS, FHIR_PATH, internalError } from './fhir-handler.js';
@@ -33,6 +34,7 @@ export function createApp(options: AppOptions): express.Express {
   if (options.auth) {
     const fhirBaseOf = (req: Request) => fhirBaseFor(options.baseUrl, req.get('host'));
     app.use(`${AUTH_PATH}/admin`, createAdminRoutes({ auth: options.auth, store: options.store, fhirBaseOf }));
+    app.use(AUTH_PATH, createAuthorizeRouter({ auth: options.auth, store: options.store, fhirBaseOf }));
     app.use(AUTH_PATH, createAuthRoutes({ auth: options.auth, fhirBaseOf }));
   }
   app.use(cors({ exposedHeaders: EXPOSED_HEADERS, maxAge: 86400 }));
