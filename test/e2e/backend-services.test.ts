@@ -7,7 +7,7 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSecuredServer, type SecuredServer } from '../helpers/auth.js';
-import { clientKey, fhirRequest, jwtPayload, registerBackendClient, urlsOf, type ClientKey } from '../helpers/auth-clients.js';
+import { CLIENT_ASSERTION_TYPE, clientKey, fhirRequest, jwtPayload, postForm, registerBackendClient, signAssertion, urlsOf, type ClientKey } from '../helpers/auth-clients.js';
 import { expectOutcome } from '../helpers/server.js';
 
 let s: SecuredServer;
@@ -29,9 +29,10 @@ const SCOPE = 'system/*.rs system/Patient.cruds';
 describe.each(['RS384', 'ES384'] as const)('a backend client signing with %s', (alg) => {
   const clientId = `bulk-${alg.toLowerCase()}`;
   let config: oidc.Configuration;
+  let key: ClientKey;
 
   beforeAll(async () => {
-    const key = await clientKey(alg);
+    key = await clientKey(alg);
     await registerBackendClient(s, clientId, key, SCOPE);
     config = await configure(clientId, key);
   });
@@ -100,6 +101,36 @@ describe.each(['RS384', 'ES384'] as const)('a backend client signing with %s', (
 
     const err = await oidc.clientCredentialsGrant(config, { scope: 'system/Observation.cud' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'ResponseBodyError', error: 'invalid_scope', status: 400 });
+  });
+
+  it('signs assertions with aud the issuer (accepted beside the token endpoint URL SMART names)', async () => {
+    const sent: string[] = [];
+    const spy = await configure(clientId, key);
+    spy[oidc.customFetch] = (url, init) => {
+      const form = new URLSearchParams(String(init.body));
+      if (form.has('client_assertion')) sent.push(form.get('client_assertion')!);
+      return fetch(url, init as RequestInit);
+    };
+    expect((await oidc.clientCredentialsGrant(spy, { scope: 'system/Patient.rs' })).access_token).toBeTruthy();
+    expect(sent).toHaveLength(1);
+    const claims = jwtPayload(sent[0]!);
+    // oauth4webapi follows draft-ietf-oauth-rfc7523bis; the server accepts exactly the issuer or the token URL.
+    expect(claims).toMatchObject({ iss: clientId, sub: clientId, aud: urlsOf(s).issuer });
+    expect((claims.exp as number) - (claims.iat as number)).toBeLessThanOrEqual(300);
+    expect(typeof claims.jti).toBe('string');
+    expect(JSON.parse(Buffer.from(sent[0]!.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg, kid: key.kid });
+  });
+
+  it('accepts a hand-made SMART assertion (aud the token endpoint URL) just the same', async () => {
+    const res = await postForm(urlsOf(s).token, {
+      grant_type: 'client_credentials',
+      scope: 'system/Patient.rs',
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
+      client_assertion: await signAssertion(s, clientId, key),
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json).toMatchObject({ token_type: 'Bearer', expires_in: 300, scope: 'system/Patient.rs' });
+    expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
   it('gets a new token on every request, each with its own assertion (no jti is replayed)', async () => {
