@@ -516,7 +516,27 @@ describe('the token endpoint refuses', () => {
     await c.then?.(answer);
   });
 
-  it.todo('revokes the tokens issued from a code that is redeemed a second time (RFC 6749 §4.1.2 SHOULD)');
+  it('revokes the tokens issued from a code that is redeemed a second time (RFC 6749 §4.1.2)', async () => {
+    const { code, verifier } = await issueCode(s, { clientId: APP, redirectUri: APP_CB, scope: APP_SCOPE, context: { patient: 'p1' } });
+    const first = await redeem(code, verifier);
+    expect(first.status, first.text).toBe(200);
+    const access = first.json!.access_token as string;
+    const refresh = first.json!.refresh_token as string;
+    expect((await fhirRequest(s, '/Patient', access)).status).toBe(200);
+    // A rotation before the replay belongs to the same grant and must go too.
+    const rotated = await token({ grant_type: 'refresh_token', refresh_token: refresh, client_id: APP });
+    expect(rotated.status, rotated.text).toBe(200);
+    const access2 = rotated.json!.access_token as string;
+    const refresh2 = rotated.json!.refresh_token as string;
+
+    const replay = await redeem(code, verifier);
+    expectOAuthError(replay, 400, 'invalid_grant', [code, verifier, access, refresh, access2, refresh2], 'replayed code');
+    await expectInvalidToken(access, /revoked/, 'first access token after the replay');
+    await expectInvalidToken(access2, /revoked/, 'rotated access token after the replay');
+    expect((await introspectAsBackend(access)).json).toEqual({ active: false });
+    expect((await introspectAsBackend(refresh2)).json).toEqual({ active: false });
+    expectOAuthError(await token({ grant_type: 'refresh_token', refresh_token: refresh2, client_id: APP }), 400, 'invalid_grant', [refresh2], 'rotated refresh token after the replay');
+  });
 });
 
 /** A 401 from the FHIR API for a bad bearer token (RFC 6750 §3.1), which leaks nothing of it. */
@@ -576,6 +596,17 @@ describe('the FHIR API and introspection refuse', () => {
     expect((await revoke({ token: refresh, token_type_hint: 'refresh_token', client_id: APP })).status).toBe(200);
     expect((await introspectAsBackend(refresh)).json).toEqual({ active: false });
     expectOAuthError(await token({ grant_type: 'refresh_token', refresh_token: refresh, client_id: APP }), 400, 'invalid_grant', [refresh]);
+  });
+
+  it('the access tokens of a grant whose refresh token was revoked (RFC 7009 §2.1), rotations included', async () => {
+    const { access, refresh } = await appTokens();
+    const rotated = await token({ grant_type: 'refresh_token', refresh_token: refresh, client_id: APP });
+    expect(rotated.status, rotated.text).toBe(200);
+    const access2 = rotated.json!.access_token as string;
+    for (const t of [access, access2]) expect((await fhirRequest(s, '/Patient', t)).status).toBe(200);
+    expect((await revoke({ token: rotated.json!.refresh_token as string, client_id: APP })).status).toBe(200);
+    await expectInvalidToken(access, /revoked/, 'access token of the first redemption');
+    await expectInvalidToken(access2, /revoked/, 'access token of the rotation');
   });
 
   it("an access token revoked by another client is refused with unauthorized_client, and stays valid", async () => {
