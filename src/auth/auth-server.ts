@@ -7,7 +7,7 @@
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { issue, OperationOutcomeError } from '../fhir/errors.js';
 import type { AuthRecords } from '../store/auth-records.js';
-import { verifyAccessToken, type AccessTokenClaims } from './access-token.js';
+import { AccessTokenError, verifyAccessToken, type AccessTokenClaims } from './access-token.js';
 import { JwksUriCache } from './client-jwks.js';
 import { Clients } from './clients.js';
 import type { AuthServerUrls } from './discovery.js';
@@ -17,6 +17,7 @@ import type { SigningKeys } from './keys.js';
 import { AssertionReplay, Revocations } from './revocations.js';
 import { SingleUseGrants } from './single-use.js';
 import type { TokenEndpointDeps } from './token-endpoint-types.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /** The path of the authorization server beside the FHIR base (`/fhir` -> `/auth`). */
 export const AUTH_PATH = '/auth';
@@ -67,6 +68,7 @@ export class AuthServer implements BearerVerifier {
   readonly clients: Clients;
   readonly refreshTokens: SingleUseGrants<RefreshGrant>;
   readonly jwksCache = new JwksUriCache();
+  private readonly verified = new VerifiedTokens();
 
   constructor(
     readonly records: AuthRecords,
@@ -80,7 +82,14 @@ export class AuthServer implements BearerVerifier {
   async verify(authorization: string | undefined, fhirBase: string): Promise<AccessTokenClaims> {
     const token = bearerOf(authorization, 'qiao');
     const urls = authUrls(fhirBase);
-    return verifyAccessToken(this.keys, token, { issuer: urls.issuer, audience: urls.fhirBase, isRevoked: (jti) => this.revocations.isRevoked(jti) });
+    const known = this.verified.get(urls.fhirBase, token);
+    if (known) {
+      if (await this.revocations.isRevoked(known.jti)) throw new AccessTokenError('revoked');
+      return known;
+    }
+    const claims = await verifyAccessToken(this.keys, token, { issuer: urls.issuer, audience: urls.fhirBase, isRevoked: (jti) => this.revocations.isRevoked(jti) });
+    this.verified.set(urls.fhirBase, token, claims);
+    return claims;
   }
 
   tokenDeps(fhirBase: string): TokenEndpointDeps {
