@@ -81,7 +81,10 @@ export function displayName(patient: Record<string, unknown>): string {
   return [name.family, given].filter((s) => s).join(', ') || '(no name)';
 }
 
-/** Up to PICKER_LIMIT patients the user may choose whose name matches `name` (FHIR string search), in name order. */
+/**
+ * Up to PICKER_LIMIT patients the user may choose whose name matches `name` (FHIR string search: prefix,
+ * any part of the name, case- and accent-insensitive), sorted by the name shown.
+ */
 export async function listPatients(choice: PatientChoice, name: string, reader: StoreReader, baseUrl: string): Promise<PatientSummary[]> {
   if (choice.kind === 'none') return [];
   const query: [string, string][] = [['_count', String(PICKER_LIMIT)]];
