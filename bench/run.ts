@@ -31,6 +31,7 @@
  *   BENCH_SEARCH_SECONDS=s  duration of each search measurement (default 5)
  *   BENCH_EXTRACT_PASSES=n  timed passes of the extraction measurement (default 5)
  *   BENCH_ONLY=search|extract   run only that phase (development; search runs on both engines)
+ *   BENCH_AUTH=off          measure Qiao without access control (default: auth on, every request with a token)
  *   BENCH_PG=url            PostgreSQL to benchmark on too, postgres://user@host:5432/db (default:
  *                           QIAO_TEST_PG; BENCH_PG=0 skips PostgreSQL). Each server gets a fresh schema
  *                           qiao_bench_<pid>_<n>; a `pool=n` parameter in the URL sets Qiao's pool size

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rng } from './generate.js';
 import { formatSummary, summarise, type CpuProfile } from './profile-summary.js';
+import { authHeaders, rememberToken } from './bearer.js';
 import type { FromChild, ToChild } from './server-process.js';
 import type { PreparedBundle } from './synthea.js';
 
@@ -55,7 +56,10 @@ export class Child {
       proc.once('exit', onExit);
       proc.once('message', (m: FromChild) => {
         proc.off('exit', onExit);
-        if (m.type === 'ready') resolve(new Child(proc, m.url, m.fhirBase));
+        if (m.type === 'ready') {
+          if (m.token !== undefined) rememberToken(m.url, m.token);
+          resolve(new Child(proc, m.url, m.fhirBase));
+        }
         else reject(new Error(`unexpected message from child: ${JSON.stringify(m)}`));
       });
     });
@@ -133,7 +137,7 @@ export interface IngestFigures {
 
 function post(agent: Agent, url: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/fhir+json', accept: 'application/fhir+json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/fhir+json', accept: 'application/fhir+json', 'content-length': Buffer.byteLength(body), ...authHeaders(url) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
@@ -245,7 +249,7 @@ export async function readById(base: string, paths: string[], connections: numbe
         url: origin.origin,
         connections,
         duration: seconds,
-        headers: { accept: 'application/fhir+json' },
+        headers: { accept: 'application/fhir+json', ...authHeaders(base) },
         requests: [
           {
             method: 'GET',

@@ -10,6 +10,7 @@
  * measurement every value is requested once: that warms the server, counts the entries returned, and
  * catches errors (a query answered with 4xx/5xx is reported and not measured).
  */
+import { authHeaders } from './bearer.js';
 import { rng } from './generate.js';
 import type { PreparedBundle } from './synthea.js';
 
@@ -93,7 +94,7 @@ interface SearchBundle {
 }
 
 async function get(url: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(url, { headers: { accept: 'application/fhir+json' } });
+  const res = await fetch(url, { headers: { accept: 'application/fhir+json', ...authHeaders(url) } });
   return { status: res.status, text: await res.text() };
 }
 

@@ -10,7 +10,10 @@
  * Messages from the parent: `stats`, `profile-start`, `profile-stop` (with `file`), `close`.
  */
 import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 
@@ -22,7 +25,8 @@ export type ToChild =
   | { type: 'profile-stop'; file: string };
 
 export type FromChild =
-  | { type: 'ready'; url: string; fhirBase: string }
+  /** token: a system/*.* access token for Qiao (absent for the bare server, or with BENCH_AUTH=off). */
+  | { type: 'ready'; url: string; fhirBase: string; token?: string }
   | { type: 'loaded'; count: number }
   | { type: 'stats'; maxRssKiB: number; rssBytes: number; heapUsedBytes: number; userCpuMs: number; systemCpuMs: number }
   | { type: 'profile-started' }
@@ -61,10 +65,25 @@ async function main(): Promise<void> {
   const [mode, file] = process.argv.slice(2);
   const bodies = new Map<string, string>();
   let running: { url: string; fhirBase: string; close(): Promise<void> };
+  let token: string | undefined;
   if (mode === 'qiao') {
     const { startServer } = await import('../src/main.js');
     const db = /^postgres(ql)?:\/\//.test(file) ? file : `sqlite:${file}`;
-    running = await startServer({ port: 0, host: '127.0.0.1', db, logLevel: 'silent', auth: 'off' });
+    // Measured as it ships: auth on, every request with a bearer token (BENCH_AUTH=off measures without).
+    const authOff = process.env.BENCH_AUTH === 'off';
+    const keysDir = mkdtempSync(join(tmpdir(), 'qiao-bench-keys-'));
+    const qiao = await startServer({ port: 0, host: '127.0.0.1', db, logLevel: 'silent', auth: authOff ? 'off' : 'smart', keysDir });
+    if (qiao.auth.server) {
+      const { mintAdminToken } = await import('../src/auth/admin-token.js');
+      token = (await mintAdminToken(qiao.auth.server.keys, { fhirBase: qiao.fhirBase, scope: 'system/*.*', expiresIn: 3600 })).token;
+    }
+    running = {
+      ...qiao,
+      close: async () => {
+        await qiao.close();
+        rmSync(keysDir, { recursive: true, force: true });
+      },
+    };
   } else if (mode === 'bare') {
     running = await startBare(bodies);
   } else {
@@ -108,7 +127,7 @@ async function main(): Promise<void> {
     })().catch((err: unknown) => send({ type: 'error', message: String((err as Error)?.stack ?? err) }));
   });
   process.on('disconnect', () => process.exit(0));
-  send({ type: 'ready', url: running.url, fhirBase: running.fhirBase });
+  send({ type: 'ready', url: running.url, fhirBase: running.fhirBase, token });
 }
 
 main().catch((err: unknown) => {

@@ -13,6 +13,7 @@ import { tokenError, type GrantRequest, type TokenEndpointDeps, type TokenRespon
 import { clientCredentialsGrant } from './token-grant-client-credentials.js';
 import { authorizationCodeGrant } from './token-grant-code.js';
 import { refreshTokenGrant } from './token-grant-refresh.js';
+import { refreshGrants } from './token-grant-user-tokens.js';
 
 export type { TokenEndpointDeps, TokenResponse } from './token-endpoint-types.js';
 
@@ -53,8 +54,9 @@ export async function handleTokenRequest(input: TokenRequestInput, deps: TokenEn
   }
 
   const clients = new Clients(deps.records);
+  const form = grantType === 'refresh_token' ? await withRefreshingPublicClient(input, fields.refresh_token, deps, clients, now) : input.form;
   const auth = await authenticateClient(
-    { form: input.form, ...(input.authorization === undefined ? {} : { authorization: input.authorization }) },
+    { form, ...(input.authorization === undefined ? {} : { authorization: input.authorization }) },
     (id) => clients.get(id),
     {
       assertion: {
@@ -73,6 +75,28 @@ export async function handleTokenRequest(input: TokenRequestInput, deps: TokenEn
     return tokenError(auth.error, auth.description, auth.status, auth.wwwAuthenticate === undefined ? {} : { 'WWW-Authenticate': auth.wwwAuthenticate });
   }
   return grant({ fields, client: auth.client, deps, now });
+}
+
+/**
+ * RFC 6749 §6 asks only confidential clients to authenticate on refresh, and public clients such as
+ * fhirclient (by default) send no client_id then: the refresh token itself names its client. When a
+ * refresh request carries no client identification at all and its token belongs to a public client,
+ * that client is the one asking; every other case goes through client authentication unchanged.
+ */
+async function withRefreshingPublicClient(
+  input: TokenRequestInput,
+  refreshToken: string | undefined,
+  deps: TokenEndpointDeps,
+  clients: Clients,
+  now: () => number,
+): Promise<URLSearchParams> {
+  const identified = input.authorization !== undefined || ['client_id', 'client_assertion', 'client_secret'].some((n) => input.form.has(n));
+  if (identified || refreshToken === undefined) return input.form;
+  const grant = await refreshGrants(deps, now).peek(refreshToken);
+  if (!grant || (await clients.get(grant.clientId))?.type !== 'public') return input.form;
+  const form = new URLSearchParams(input.form);
+  form.set('client_id', grant.clientId);
+  return form;
 }
 
 /** application/x-www-form-urlencoded, any case, optionally with parameters such as charset (RFC 9110 8.3.1). */

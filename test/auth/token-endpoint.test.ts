@@ -183,6 +183,19 @@ describe('token endpoint: refresh_token', () => {
     expect(stolen).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     expect((await post({ grant_type: 'refresh_token', refresh_token: token, client_id: 'growth-chart' })).status).toBe(200);
   });
+
+  it('lets a public client refresh without client_id (RFC 6749 section 6), but not a confidential one', async () => {
+    const { code, verifier } = await authorize();
+    const token = body(await exchange(code, verifier)).refresh_token as string;
+    const res = await post({ grant_type: 'refresh_token', refresh_token: token });
+    expect(res.status).toBe(200);
+    expect(body(res)).toMatchObject({ patient: 'p1', token_type: 'Bearer' });
+
+    const portal = await authorize({ clientId: 'portal', redirectUri: 'https://portal.example.org/cb', scope: 'offline_access user/*.rs' });
+    const issued = body(await post({ grant_type: 'authorization_code', code: portal.code, redirect_uri: 'https://portal.example.org/cb', code_verifier: portal.verifier }, basic('portal', PORTAL_SECRET)));
+    const anonymous = await post({ grant_type: 'refresh_token', refresh_token: issued.refresh_token as string });
+    expect(anonymous).toMatchObject({ status: 400, body: { error: 'invalid_client' } });
+  });
 });
 
 describe('token endpoint: client_credentials', () => {
