@@ -4,7 +4,9 @@
  * `launch` value with the FHIR base as `iss`. The authorize endpoint later finds the context by it.
  */
 import type { AuthRecords } from '../store/auth-records.js';
+import { authUrls } from './auth-server.js';
 import { LAUNCH_LIFETIME_SECONDS, type LaunchGrant } from './grants.js';
+import { SMART_STYLE_PATH } from './smart-style.js';
 import { SingleUseGrants } from './single-use.js';
 import { Users } from './users.js';
 
@@ -55,7 +57,8 @@ export async function createLaunch(
       throw new LaunchError(`app launch URL is not a URL: ${req.appLaunchUrl}`);
     }
   }
-  const context: LaunchGrant['context'] = { patient: req.patient, need_patient_banner: false };
+  // Inside the EHR the patient is already on screen (no banner), and the app may follow the EHR's style.
+  const context: LaunchGrant['context'] = { patient: req.patient, need_patient_banner: false, smart_style_url: `${authUrls(fhirBase).issuer}${SMART_STYLE_PATH}` };
   if (req.encounter !== undefined) context.encounter = req.encounter;
   const { secret, expiresAt } = await launchGrants(records).issue({ username: req.username, context });
   const iss = fhirBase.replace(/\/+$/, '');

@@ -8,10 +8,23 @@ import { Grant } from '../auth/scopes-grant.js';
 import { parseScopes } from '../auth/scopes.js';
 import type { AccessControl, AccessInteraction, AccessRule } from '../interactions/access.js';
 
+// The verifier hands back the same claims object for every request with the same token (its cache of
+// verified tokens), so one AccessControl, with its answers, serves all of them; it is gone with the token.
+const byClaims = new WeakMap<AccessTokenClaims, AccessControl>();
+
 export function accessControlFor(claims: AccessTokenClaims): AccessControl {
+  let access = byClaims.get(claims);
+  if (!access) {
+    access = build(claims);
+    byClaims.set(claims, access);
+  }
+  return access;
+}
+
+function build(claims: AccessTokenClaims): AccessControl {
   // Malformed scopes were refused when the token was issued; any left here simply grant nothing.
   const grant = new Grant(parseScopes(claims.scope).scopes, { patient: claims.patient });
-  // A system search or an _include asks about every resource type; the answers do not change within a request.
+  // A system search or an _include asks about every resource type; the answers never change for a token.
   const rules = new Map<string, AccessRule>();
   return {
     clientId: claims.client_id,

@@ -12,6 +12,7 @@ import type { EndpointResponse } from '../auth/introspect-endpoint.js';
 import { handleIntrospection } from '../auth/introspect-endpoint.js';
 import { publicJwks } from '../auth/keys.js';
 import { handleRevocation } from '../auth/revoke-endpoint.js';
+import { SMART_STYLE, SMART_STYLE_PATH } from '../auth/smart-style.js';
 import { handleTokenRequest } from '../auth/token-endpoint.js';
 
 export interface AuthRoutesOptions {
@@ -31,6 +32,10 @@ export function createAuthRoutes(options: AuthRoutesOptions): express.Router {
 
   router.get('/.well-known/openid-configuration', open, (req, res) => {
     sendJson(res, 200, openidConfiguration(authUrls(fhirBaseOf(req))));
+  });
+  router.get(SMART_STYLE_PATH, open, (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    sendJson(res, 200, SMART_STYLE);
   });
   router.get('/jwks', open, (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');

@@ -114,7 +114,13 @@ describe('qiao launch', () => {
     const launch = url.searchParams.get('launch')!;
     const store = await openStore(db);
     try {
-      expect(await launchGrants(store.auth).peek(launch)).toEqual({ username: 'dr.wang', context: { patient: 'launch-me', need_patient_banner: false } });
+      expect(await launchGrants(store.auth).peek(launch)).toEqual({
+        username: 'dr.wang',
+        context: { patient: 'launch-me', need_patient_banner: false, smart_style_url: `${authUrls(server.fhirBase).issuer}/smart-style.json` },
+      });
+      const style = await fetch(`${authUrls(server.fhirBase).issuer}/smart-style.json`);
+      expect(style.headers.get('access-control-allow-origin')).toBe('*');
+      expect(await style.json()).toMatchObject({ color_background: expect.any(String), font_family_body: expect.any(String) });
     } finally {
       await store.close();
     }
