@@ -47,13 +47,14 @@ export function registerServe(program: Command): void {
       if (!running.auth.verifier) {
         logger.warn('AUTH IS OFF (--auth off): every request is served without any access control. Never use this with real patient data.');
       }
-      logger.info({ startupMs: Date.now() - started }, `Qiao FHIR R4 server listening at ${running.fhirBase}`);
       if (running.auth.createdKeys) {
         logger.info(
           `Created new token signing keys in ${config.keysDir ?? DEFAULTS.keysDir}. Every FHIR request needs a bearer token: ` +
             `for an admin token run \`qiao token --scope "system/*.*"\` (same --db and --keys-dir); register apps with \`qiao client add\` and users with \`qiao user add\`.`,
         );
       }
+      // Last, so that whoever waits for this line has seen everything said at start.
+      logger.info({ startupMs: Date.now() - started }, `Qiao FHIR R4 server listening at ${running.fhirBase}`);
       const shutdown = (signal: string) => {
         logger.info(`${signal} received: finishing in-flight requests and closing the database`);
         running.close().then(
