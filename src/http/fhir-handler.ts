@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { issue, OperationOutcomeError } from '../fhir/errors.js';
-import type { InteractionContext } from '../interactions/types.js';
+import { trackWrites, type RequestInfo, type WriteObserver } from '../interactions/hooks.js';
+import type { FhirRequest, FhirResult, InteractionContext } from '../interactions/types.js';
 import type { ResourceStore } from '../store/store.js';
 import { accessControlFor } from './access-control.js';
 import { FHIR_PATH, fhirBaseFor } from './base-url.js';
@@ -18,6 +19,7 @@ import { pickHeaders, type RequestHeaders } from './headers.js';
 import { responseType } from './negotiation.js';
 import { parseUrl, toFhirRequest } from './request.js';
 import { sendError, sendResult, type ResponseOptions } from './respond.js';
+import { classify, type RequestObserver } from './request-event.js';
 import { isSmartConfiguration, openEndpoint, type FhirSecurity } from './security.js';
 
 export { FHIR_PATH } from './base-url.js';
@@ -33,6 +35,10 @@ export interface FhirHandlerOptions {
   logger: Logger;
   /** How requests are authorized; absent means open access (auth off). */
   security?: FhirSecurity;
+  /** Called inside each write's transaction, before commit (audit, subscriptions). */
+  writeObservers?: WriteObserver[];
+  /** Told about every request once it has been answered (audit of reads and failures, metrics, logs). */
+  requestObservers?: RequestObserver[];
 }
 
 export type FhirHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -46,12 +52,27 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
   const { store, logger, bodyLimit, security } = options;
-  const write: InteractionContext['write'] = (fn) => store.transaction(fn);
+  const writeObservers = options.writeObservers ?? [];
+  const requestObservers = options.requestObservers ?? [];
+  const plainWrite: InteractionContext['write'] = (fn) => store.transaction(fn);
+  /** Writes that tell the write observers what they wrote, inside the same transaction. */
+  const observedWrite = (info: RequestInfo): InteractionContext['write'] => (fn) =>
+    store.transaction(async (tx) => {
+      const tracked = trackWrites(tx);
+      const result = await fn(tracked.tx);
+      if (tracked.written.length) for (const observe of writeObservers) await observe(tx, tracked.written, info);
+      return result;
+    });
   let warnedOpen = false;
 
   return async (req, res) => {
+    const started = performance.now();
     const headers = pickHeaders(req.rawHeaders);
     const out: ResponseOptions = { mediaType: 'application/fhir+json', pretty: false, headers: commonHeaders(headers), acceptEncoding: headers['accept-encoding'] };
+    const info: RequestInfo = { requestId: String(out.headers['X-Request-Id']), peer: req.socket.remoteAddress, baseUrl: '' };
+    let fhirReq: FhirRequest | undefined;
+    let result: FhirResult | undefined;
+    let failure: OperationOutcomeError | undefined;
     try {
       const method = req.method!;
       if (method === 'OPTIONS') return preflight(res, headers, out.headers);
@@ -61,26 +82,48 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
       out.mediaType = isSmartConfiguration(url.path) ? 'application/json' : responseType(url.format, headers.accept);
       // Bodies of other methods have no meaning in FHIR; Node discards them unread.
       const body = WITH_BODY.has(method) && announcesBody(headers) ? await readBody(req, headers, bodyLimit) : undefined;
-      const fhirReq = toFhirRequest(method, url, headers, body);
+      fhirReq = toFhirRequest(method, url, headers, body);
       const baseUrl = fhirBaseFor(options.baseUrl, headers.host);
+      info.baseUrl = baseUrl;
+      const write = writeObservers.length ? observedWrite(info) : plainWrite;
       const ctx: InteractionContext = { reader: store, write, baseUrl, dispatch, inTransaction: false, maintenance: store };
       const open = security ? openEndpoint(security, fhirReq, baseUrl) : undefined;
       if (open) {
         out.headers['Access-Control-Allow-Origin'] = '*';
-        return sendResult(res, fhirReq, await open.run(() => dispatch(fhirReq, ctx)), out);
+        const answered = fhirReq;
+        result = await open.run(() => dispatch(answered, ctx));
+        return sendResult(res, fhirReq, result, out);
       }
       if (!security && !warnedOpen) {
         warnedOpen = true;
         logger.warn(OPEN_ACCESS_WARNING);
       }
-      if (security?.verifier) ctx.access = accessControlFor(await security.verifier.verify(headers.authorization, baseUrl));
-      const result = await dispatch(fhirReq, ctx);
+      if (security?.verifier) ctx.access = info.access = accessControlFor(await security.verifier.verify(headers.authorization, baseUrl));
+      result = await dispatch(fhirReq, ctx);
       sendResult(res, fhirReq, result, out);
     } catch (err) {
-      if (err instanceof OperationOutcomeError) return sendError(res, err, out);
+      if (err instanceof OperationOutcomeError) {
+        failure = err;
+        return sendError(res, err, out);
+      }
       const requestId = out.headers['X-Request-Id'];
       logger.error({ err: errorSummary(err), requestId }, 'internal error');
-      sendError(res, internalError(requestId), { ...out, pretty: false });
+      failure = internalError(requestId);
+      sendError(res, failure, { ...out, pretty: false });
+    } finally {
+      if (requestObservers.length && req.method !== 'OPTIONS') {
+        const event = {
+          ...info,
+          method: req.method ?? 'GET',
+          request: fhirReq,
+          ...(fhirReq ? classify(fhirReq) : { interaction: 'unknown' as const }),
+          status: res.statusCode,
+          durationMs: performance.now() - started,
+          result,
+          outcome: failure?.outcome,
+        };
+        for (const observe of requestObservers) observe(event);
+      }
     }
   };
 }

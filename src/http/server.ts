@@ -8,6 +8,8 @@ import type { AuthServer } from '../auth/auth-server.js';
 import type { ResourceStore } from '../store/store.js';
 import { createApp } from './app.js';
 import { createFhirHandler, isFhirUrl } from './fhir-handler.js';
+import type { WriteObserver } from '../interactions/hooks.js';
+import type { RequestObserver } from './request-event.js';
 import type { FhirSecurity } from './security.js';
 
 export interface HttpServerOptions {
@@ -19,6 +21,8 @@ export interface HttpServerOptions {
   security?: FhirSecurity;
   /** Qiao's own authorization server, when it issues the tokens. */
   auth?: AuthServer;
+  writeObservers?: WriteObserver[];
+  requestObservers?: RequestObserver[];
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
