@@ -4,7 +4,9 @@ import { pino, type Logger } from 'pino';
 import { setUpAuth, type AuthSetup } from './auth/setup.js';
 import { DEFAULTS, type ServeConfig } from './config.js';
 import { FHIR_PATH } from './http/fhir-handler.js';
+import type { RequestObserver } from './http/request-event.js';
 import { createHttpServer } from './http/server.js';
+import type { WriteObserver } from './interactions/hooks.js';
 import { followSearchParameters } from './store/custom-search-params.js';
 import { openStore } from './store/open-store.js';
 import type { ResourceStore } from './store/store.js';
@@ -35,7 +37,12 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
     throw err;
   });
   const security = auth.verifier ? { verifier: auth.verifier, ownServer: auth.server !== undefined, externalIssuer: auth.externalIssuer } : undefined;
-  const server = createHttpServer({ store, baseUrl: config.baseUrl, bodyLimit: config.bodyLimit, logger: log, security, auth: auth.server });
+  // Hooks (interactions/hooks.ts, http/request-event.ts). Write observers run in this order inside each
+  // write's transaction; request observers hear every answered request; onClose runs before the store closes.
+  const writeObservers: WriteObserver[] = [];
+  const requestObservers: RequestObserver[] = [];
+  const onClose: (() => Promise<void>)[] = [];
+  const server = createHttpServer({ store, baseUrl: config.baseUrl, bodyLimit: config.bodyLimit, logger: log, security, auth: auth.server, writeObservers, requestObservers });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -62,6 +69,7 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
           const sweep = setInterval(() => server.closeIdleConnections(), 50);
           server.once('close', () => clearInterval(sweep));
         });
+        for (const close of onClose) await close();
         await store.close();
       })()),
   };

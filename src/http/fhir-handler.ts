@@ -60,7 +60,9 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
     store.transaction(async (tx) => {
       const tracked = trackWrites(tx);
       const result = await fn(tracked.tx);
-      if (tracked.written.length) for (const observe of writeObservers) await observe(tx, tracked.written, info);
+      // In order, each through the tracking transaction and with what was written so far: what audit
+      // writes (its AuditEvents) is seen by the observers after it (subscriptions on AuditEvent).
+      if (tracked.written.length) for (const observe of writeObservers) await observe(tracked.tx, tracked.written.slice(), info);
       return result;
     });
   let warnedOpen = false;

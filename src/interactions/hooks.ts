@@ -18,9 +18,10 @@ export interface RequestInfo {
 }
 
 /**
- * Called inside a write's database transaction, just before it commits, with the versions it wrote in
- * order (one per entry of a transaction Bundle). What it writes through `tx` commits with them; if it
- * throws, nothing commits.
+ * Called inside a write's database transaction, just before it commits, with the versions written so
+ * far in order (one per entry of a transaction Bundle, then what earlier observers wrote). What it
+ * writes through `tx` commits with them and is shown to the observers after it; if it throws, nothing
+ * commits (an OperationOutcomeError becomes the response).
  */
 export type WriteObserver = (tx: StoreTransaction, written: readonly StoredVersion[], info: RequestInfo) => Promise<void>;
 

@@ -31,6 +31,7 @@ beforeAll(async () => {
         seen.push(written.map((v) => `${v.type}/${v.id}/${v.versionId}`));
         if (veto) throw new Error('vetoed');
         // What an observer writes commits with the request's own writes.
+        if (written.some((v) => v.type === 'Basic')) throw new Error('an observer must not see its own writes');
         await tx.write('Basic', `note-${seen.length}`, { resourceType: 'Basic', code: { text: info.requestId } }, 'PUT');
       },
     ],
