@@ -41,7 +41,7 @@ import { migrate, SCHEMA_VERSION } from './migrations.js';
 import { StatisticsKeeper } from './statistics.js';
 import { SqlAuthRecords } from '../sql/auth-records.js';
 import type { AuthRecords } from '../auth-records.js';
-import type { SchemaStatus } from '../sql/schema-version.js';
+import { requireCurrent, type SchemaStatus } from '../sql/schema-version.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -307,8 +307,10 @@ export class PostgresStore extends PgReader implements ResourceStore {
     }
   }
 
+  /** Readiness (/readyz): a pooled connection answers and the schema is the one this code knows. */
   async ping(): Promise<void> {
-    await this.conn.pool.query('SELECT 1');
+    const { rows } = await this.conn.pool.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+    requireCurrent(rows[0]?.v ?? 0, SCHEMA_VERSION);
   }
 
   async close(): Promise<void> {

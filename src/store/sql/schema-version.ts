@@ -31,3 +31,20 @@ export interface SchemaStatus {
 export function refuseNewer(current: number, known: number): void {
   if (current > known) throw new SchemaTooNewError(current, known);
 }
+
+/** A database another process has not finished migrating (or rolled back): not ready to serve. */
+export class SchemaBehindError extends Error {
+  constructor(
+    readonly current: number,
+    readonly known: number,
+  ) {
+    super(`The database schema is version ${current}; this Qiao needs ${known}. Run \`qiao migrate\`.`);
+    this.name = 'SchemaBehindError';
+  }
+}
+
+/** ping's check: the schema must be exactly the version this code was built for (a newer Qiao may have migrated it since). */
+export function requireCurrent(current: number, known: number): void {
+  refuseNewer(current, known);
+  if (current < known) throw new SchemaBehindError(current, known);
+}

@@ -23,7 +23,7 @@ import type {
 } from '../store.js';
 import { historyPage, SqlSearch } from '../sql/search-runner.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
-import type { SchemaStatus } from '../sql/schema-version.js';
+import { requireCurrent, type SchemaStatus } from '../sql/schema-version.js';
 import { prepareReads, prepareWrites, type VersionTuple } from './statements.js';
 import { Mutex } from './mutex.js';
 import { SqliteExecutor } from './executor.js';
@@ -300,8 +300,10 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
     }
   }
 
+  /** Readiness (/readyz): the connection answers and the schema is the one this code knows. */
   async ping() {
-    this.db.prepare('SELECT 1').get();
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+    requireCurrent(row.v ?? 0, SCHEMA_VERSION);
   }
 
   async close() {
