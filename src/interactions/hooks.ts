@@ -40,6 +40,7 @@ export function trackWrites(tx: StoreTransaction): { tx: StoreTransaction; writt
         written.push(version);
         return version;
       },
+      enqueueNotifications: (rows) => tx.enqueueNotifications(rows),
     },
   };
 }

@@ -10,6 +10,7 @@ import type { Resource } from '../fhir/types.js';
 import type { IndexRows, SearchQuery } from '../search/types.js';
 import type { SchemaStatus } from './sql/schema-version.js';
 import type { AuthRecords } from './auth-records.js';
+import type { NewNotification, NotificationQueue } from './notification-queue.js';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -95,6 +96,8 @@ export interface StoreTransaction extends StoreReader {
    * JSON is returned. Method POST is only for a server-assigned id never used before (create).
    */
   write(type: string, id: string, resource: Resource | null, method: WriteMethod): Promise<StoredVersion>;
+  /** Queues Subscription notifications (notification-queue.ts): they commit, or roll back, with this transaction. */
+  enqueueNotifications(rows: readonly NewNotification[]): Promise<void>;
 }
 
 /** Called after a transaction commits, with the versions it wrote in order (hooks: custom SearchParameters; audit later). */
@@ -116,6 +119,8 @@ export interface ReindexOptions {
 export interface ResourceStore extends StoreReader {
   /** The authorization server's records (clients, users, codes, tokens): auth-records.ts. */
   readonly auth: AuthRecords;
+  /** Subscription notifications waiting for delivery (notification-queue.ts); call outside store.transaction(). */
+  readonly notifications: NotificationQueue;
   /** The schema version the database is at, and the migrations this open applied (`qiao migrate`). */
   readonly schema: SchemaStatus;
   /** Runs fn in one atomic database transaction: all of its writes commit together or none do (http.html#transaction). */

@@ -103,6 +103,26 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX auth_record_expiry ON auth_record(expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    description: 'durable queue of Subscription notifications (store/notification-queue.ts)',
+    sql: `
+      CREATE TABLE subscription_notification (
+        nid          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        subscription ${T} NOT NULL,
+        type         ${T} NOT NULL,
+        id           ${T} NOT NULL,
+        version      integer NOT NULL,
+        payload      text NOT NULL,
+        attempts     integer NOT NULL,
+        next_attempt bigint NOT NULL,
+        lease_until  bigint,
+        last_error   text,
+        created_at   bigint NOT NULL
+      );
+      CREATE INDEX subscription_notification_due ON subscription_notification(next_attempt);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -41,6 +41,8 @@ import { migrate, SCHEMA_VERSION } from './migrations.js';
 import { StatisticsKeeper } from './statistics.js';
 import { SqlAuthRecords } from '../sql/auth-records.js';
 import type { AuthRecords } from '../auth-records.js';
+import type { NewNotification, NotificationQueue } from '../notification-queue.js';
+import { insertNotifications, SqlNotificationQueue } from '../sql/notification-queue.js';
 import { requireCurrent, type SchemaStatus } from '../sql/schema-version.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -162,6 +164,10 @@ class PgTransaction extends PgReader implements StoreTransaction {
     this.written.push(stored);
     return stored;
   }
+
+  async enqueueNotifications(rows: readonly NewNotification[]): Promise<void> {
+    await insertNotifications(this.exec, rows);
+  }
 }
 
 export interface PostgresOptions {
@@ -174,6 +180,7 @@ export class PostgresStore extends PgReader implements ResourceStore {
   private readonly clock = new LastUpdatedClock();
   private readonly statistics: StatisticsKeeper;
   readonly auth: AuthRecords;
+  readonly notifications: NotificationQueue;
 
   /** Connects, migrates the schema (migrations.ts) and starts following other processes' commits. */
   static async open(options: PostgresOptions): Promise<PostgresStore> {
@@ -204,6 +211,7 @@ export class PostgresStore extends PgReader implements ResourceStore {
     this.statistics = new StatisticsKeeper(conn.pool, conn.schema);
     // Single statements on the pool: each is atomic by itself (sql/auth-records.ts).
     this.auth = new SqlAuthRecords(this.exec, (run) => run(this.exec));
+    this.notifications = new SqlNotificationQueue((run) => run(this.exec));
   }
 
   async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {

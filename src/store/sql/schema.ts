@@ -1,4 +1,6 @@
 /** Table shapes shared by every SQL engine, for the typed query builder. */
+import type { Generated } from 'kysely';
+
 export interface Tables {
   resource_version: {
     seq: number;
@@ -12,5 +14,18 @@ export interface Tables {
   };
   resource: { rid: number; type: string; id: string; version: number; seq: number; deleted: number; last_updated: string };
   auth_record: { kind: string; key: string; value: string; expires_at: number | null };
+  subscription_notification: {
+    nid: Generated<number>;
+    subscription: string;
+    type: string;
+    id: string;
+    version: number;
+    payload: string;
+    attempts: number;
+    next_attempt: number;
+    lease_until: number | null;
+    last_error: string | null;
+    created_at: number;
+  };
   search_token: { rid: number; type: string; param: string; system: string | null; code: string | null; text: string | null; grp: number | null };
 }

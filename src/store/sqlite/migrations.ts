@@ -149,6 +149,26 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX auth_record_expiry ON auth_record(expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    description: 'durable queue of Subscription notifications (store/notification-queue.ts)',
+    sql: `
+      CREATE TABLE subscription_notification (
+        nid          INTEGER PRIMARY KEY,
+        subscription TEXT    NOT NULL,
+        type         TEXT    NOT NULL,
+        id           TEXT    NOT NULL,
+        version      INTEGER NOT NULL,
+        payload      TEXT    NOT NULL,
+        attempts     INTEGER NOT NULL,
+        next_attempt INTEGER NOT NULL,
+        lease_until  INTEGER,
+        last_error   TEXT,
+        created_at   INTEGER NOT NULL
+      );
+      CREATE INDEX subscription_notification_due ON subscription_notification(next_attempt);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

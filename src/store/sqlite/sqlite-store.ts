@@ -30,6 +30,8 @@ import { SqliteExecutor } from './executor.js';
 import { SqlAuthRecords } from '../sql/auth-records.js';
 import { sqliteDialect } from '../sql/dialect.js';
 import type { AuthRecords } from '../auth-records.js';
+import type { NewNotification, NotificationQueue } from '../notification-queue.js';
+import { insertNotifications, SqlNotificationQueue } from '../sql/notification-queue.js';
 import { prepareIndexWriter, type IndexWriter } from './index-writer.js';
 import { LastUpdatedClock } from '../clock.js';
 
@@ -135,6 +137,10 @@ class SqliteTransaction extends SqliteReader implements StoreTransaction {
     return stored;
   }
 
+  async enqueueNotifications(rows: readonly NewNotification[]): Promise<void> {
+    await insertNotifications(this.exec, rows);
+  }
+
   /** The versions written since the last call (for commit listeners). */
   takeWritten(): StoredVersion[] {
     const out = this.written;
@@ -162,6 +168,7 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
   private readonly listeners: CommitListener[] = [];
   private readonly reindexBatch;
   readonly auth: AuthRecords;
+  readonly notifications: NotificationQueue;
 
   static open(options: SqliteOptions): SqliteStore {
     const memory = options.filename === ':memory:';
@@ -196,6 +203,8 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
       },
       (run) => this.mutex.run(() => run(writes).finally(this.endSnapshot)),
     );
+    // The queue is read and written on the writer (its claims are writes), between transactions.
+    this.notifications = new SqlNotificationQueue((run) => this.mutex.run(() => run(writes).finally(this.endSnapshot)));
     this.begin = writer.prepare('BEGIN IMMEDIATE');
     this.commit = writer.prepare('COMMIT');
     this.rollback = writer.prepare('ROLLBACK');
