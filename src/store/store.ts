@@ -135,6 +135,12 @@ export interface ResourceStore extends StoreReader {
    * transaction, so reads and writes go on meanwhile. Returns how many resources were reindexed.
    */
   reindex(options?: ReindexOptions): Promise<number>;
+  /**
+   * Removes every resource of `type` whose current version was written before `before` (ISO instant),
+   * with all its versions and index rows, leaving no tombstone: audit retention (audit/retention.ts),
+   * not a FHIR interaction. Works in batches, each its own transaction. Returns how many were removed.
+   */
+  purgeBefore(type: string, before: string): Promise<number>;
   /** Is the database reachable and migrated? */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -39,6 +39,7 @@ import { indexReplace, versionWrite } from './index-writer.js';
 import { CommitChannel } from './commit-channel.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 import { StatisticsKeeper } from './statistics.js';
+import { purgeBefore } from './purge.js';
 import { SqlAuthRecords } from '../sql/auth-records.js';
 import type { AuthRecords } from '../auth-records.js';
 import type { NewNotification, NotificationQueue } from '../notification-queue.js';
@@ -316,6 +317,10 @@ export class PostgresStore extends PgReader implements ResourceStore {
   }
 
   /** Readiness (/readyz): a pooled connection answers and the schema is the one this code knows. */
+  purgeBefore(type: string, before: string): Promise<number> {
+    return purgeBefore(this.conn.pool, type, before);
+  }
+
   async ping(): Promise<void> {
     const { rows } = await this.conn.pool.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
     requireCurrent(rows[0]?.v ?? 0, SCHEMA_VERSION);

@@ -28,4 +28,13 @@ export interface Tables {
     created_at: number;
   };
   search_token: { rid: number; type: string; param: string; system: string | null; code: string | null; text: string | null; grp: number | null };
+  // The other index tables, by their key only: the shared queries that name them only delete by rid (purge.ts).
+  search_string: { rid: number };
+  search_date: { rid: number };
+  search_number: { rid: number };
+  search_quantity: { rid: number };
+  search_reference: { rid: number };
+  search_uri: { rid: number };
+  /** Full text: PostgreSQL keys it by rid, SQLite's FTS5 table by rowid. */
+  search_text: { rid: number; rowid: number };
 }

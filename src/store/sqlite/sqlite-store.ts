@@ -34,6 +34,7 @@ import type { NewNotification, NotificationQueue } from '../notification-queue.j
 import { insertNotifications, SqlNotificationQueue } from '../sql/notification-queue.js';
 import { prepareIndexWriter, type IndexWriter } from './index-writer.js';
 import { LastUpdatedClock } from '../clock.js';
+import { purgeBatch, PURGE_BATCH } from './purge.js';
 
 export interface SqliteOptions {
   /** File path, or ':memory:'. */
@@ -310,6 +311,27 @@ export class SqliteStore extends SqliteReader implements ResourceStore {
   }
 
   /** Readiness (/readyz): the connection answers and the schema is the one this code knows. */
+  async purgeBefore(type: string, before: string): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const removed = await this.mutex.run(async () => {
+        this.begin.run();
+        try {
+          const n = purgeBatch(this.writer, type, before);
+          this.endSnapshot();
+          this.commit.run();
+          return n;
+        } catch (err) {
+          if (this.writer.inTransaction) this.rollback.run();
+          throw err;
+        }
+      });
+      count += removed;
+      if (removed < PURGE_BATCH) return count;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   async ping() {
     const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
     requireCurrent(row.v ?? 0, SCHEMA_VERSION);
