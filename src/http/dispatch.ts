@@ -32,7 +32,10 @@ export async function dispatch(req: FhirRequest, ctx: InteractionContext): Promi
   for (const route of ROUTES) {
     const params = matchPattern(route.pattern, path);
     if (!params) continue;
-    if (route.method === method) return route.handle(req, ctx, params);
+    if (route.method === method) {
+      if (params.type === 'AuditEvent' && IMMUTABLE.has(method)) throw auditImmutable(method);
+      return route.handle(req, ctx, params);
+    }
     allowed.push(route.method);
   }
   if (allowed.length) {
@@ -41,6 +44,13 @@ export async function dispatch(req: FhirRequest, ctx: InteractionContext): Promi
     throw methodNotAllowed(`${method} is not allowed on ${path.join('/')}`, allowed);
   }
   throw notFound(`No FHIR endpoint at /${path.join('/').slice(0, 200)}`);
+}
+
+/** The audit trail is append-only (issue 6): an AuditEvent is never updated, patched or deleted through the API. */
+const IMMUTABLE = new Set(['PUT', 'PATCH', 'DELETE']);
+
+function auditImmutable(method: string) {
+  return methodNotAllowed(`AuditEvents are immutable: ${method} is not allowed (retention removes old ones)`, ['GET', 'HEAD', 'POST']);
 }
 
 async function dispatchOperation(req: FhirRequest, ctx: InteractionContext, method: string, code: string): Promise<FhirResult> {

@@ -19,7 +19,7 @@ import { pickHeaders, type RequestHeaders } from './headers.js';
 import { responseType } from './negotiation.js';
 import { parseUrl, toFhirRequest } from './request.js';
 import { sendError, sendResult, type ResponseOptions } from './respond.js';
-import { classify, type RequestObserver } from './request-event.js';
+import { classify, type RequestEvent, type RequestObserver } from './request-event.js';
 import { isSmartConfiguration, openEndpoint, type FhirSecurity } from './security.js';
 
 export { FHIR_PATH } from './base-url.js';
@@ -75,6 +75,33 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
     let fhirReq: FhirRequest | undefined;
     let result: FhirResult | undefined;
     let failure: OperationOutcomeError | undefined;
+    let told = false;
+    /**
+     * Tells the request observers, once, just before the response is written: an observer that answers
+     * with a promise (audit, when its queue is full) holds the response back until it settles, so a
+     * client cannot outrun the audit trail.
+     */
+    const tell = (status: number): Promise<void> | undefined => {
+      if (told || !requestObservers.length) return undefined;
+      told = true;
+      // The event is the request's RequestInfo itself, completed: a write observer's notes on it (audit's
+      // marks of what it recorded in the transaction) reach the request observers.
+      const event: RequestEvent = Object.assign(info, {
+        method: req.method ?? 'GET',
+        request: fhirReq,
+        ...(fhirReq ? classify(fhirReq) : { interaction: 'unknown' as const }),
+        status,
+        durationMs: performance.now() - started,
+        result,
+        outcome: failure?.outcome,
+      });
+      let waits: Promise<unknown>[] | undefined;
+      for (const observe of requestObservers) {
+        const wait = observe(event);
+        if (wait instanceof Promise) (waits ??= []).push(wait);
+      }
+      return waits && Promise.all(waits).then(() => undefined, () => undefined);
+    };
     try {
       const method = req.method!;
       if (method === 'OPTIONS') return preflight(res, headers, out.headers);
@@ -94,6 +121,8 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
         out.headers['Access-Control-Allow-Origin'] = '*';
         const answered = fhirReq;
         result = await open.run(() => dispatch(answered, ctx));
+        const wait = tell(result.status);
+        if (wait) await wait;
         return sendResult(res, fhirReq, result, out);
       }
       if (!security && !warnedOpen) {
@@ -102,30 +131,20 @@ export function createFhirHandler(options: FhirHandlerOptions): FhirHandler {
       }
       if (security?.verifier) ctx.access = info.access = accessControlFor(await security.verifier.verify(headers.authorization, baseUrl));
       result = await dispatch(fhirReq, ctx);
+      const wait = tell(result.status);
+      if (wait) await wait;
       sendResult(res, fhirReq, result, out);
     } catch (err) {
-      if (err instanceof OperationOutcomeError) {
-        failure = err;
-        return sendError(res, err, out);
+      if (err instanceof OperationOutcomeError) failure = err;
+      else {
+        const requestId = out.headers['X-Request-Id'];
+        logger.error({ err: errorSummary(err), requestId }, 'internal error');
+        failure = internalError(requestId);
+        out.pretty = false;
       }
-      const requestId = out.headers['X-Request-Id'];
-      logger.error({ err: errorSummary(err), requestId }, 'internal error');
-      failure = internalError(requestId);
-      sendError(res, failure, { ...out, pretty: false });
-    } finally {
-      if (requestObservers.length && req.method !== 'OPTIONS') {
-        const event = {
-          ...info,
-          method: req.method ?? 'GET',
-          request: fhirReq,
-          ...(fhirReq ? classify(fhirReq) : { interaction: 'unknown' as const }),
-          status: res.statusCode,
-          durationMs: performance.now() - started,
-          result,
-          outcome: failure?.outcome,
-        };
-        for (const observe of requestObservers) observe(event);
-      }
+      const wait = tell(failure.status);
+      if (wait) await wait;
+      sendError(res, failure, out);
     }
   };
 }

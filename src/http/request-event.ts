@@ -1,7 +1,7 @@
 /**
- * What the FHIR handler reports about each request once it has answered (audit of reads and failures,
- * metrics, logs): which interaction on what, by whom, with which outcome. Observers must not throw and
- * must not hold the response up; what they need to keep they copy.
+ * What the FHIR handler reports about each request as it answers (audit of reads and failures, metrics,
+ * logs): which interaction on what, by whom, with which outcome. Observers must not throw and must not
+ * hold the response up (except audit when its queue is full); what they need to keep they copy.
  */
 import type { OperationOutcome } from '../fhir/types.js';
 import type { RequestInfo } from '../interactions/hooks.js';
@@ -25,7 +25,11 @@ export interface RequestEvent extends RequestInfo {
   outcome?: OperationOutcome;
 }
 
-export type RequestObserver = (event: RequestEvent) => void;
+/**
+ * Called just before the response is written. An observer may answer with a promise (audit, when its
+ * queue is full): the response waits for it to settle. Any other answer is ignored.
+ */
+export type RequestObserver = (event: RequestEvent) => unknown;
 
 /** TypeRestfulInteraction / SystemRestfulInteraction codes, plus what else the FHIR base answers. */
 export type Interaction =

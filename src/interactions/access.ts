@@ -26,12 +26,14 @@ export type AccessRule =
   | { readonly kind: 'filtered'; readonly anyOf: readonly AccessPath[] };
 
 export interface AccessControl {
-  /** The verified token's identity, for messages and (later) audit: never the token itself. */
+  /** The verified token's identity, for messages and audit: never the token itself. */
   readonly clientId: string;
   readonly subject: string;
   readonly fhirUser?: string;
   /** The launch patient, for patient/ scopes. */
   readonly patient?: string;
+  /** The token's id (`jti`), recorded by audit in place of the token. */
+  readonly jti?: string;
   /** What the token allows for `interaction` on resources of the concrete `type`, every scope level counted. */
   rule(type: string, interaction: AccessInteraction): AccessRule;
 }
