@@ -1,5 +1,5 @@
 // Style and architecture checks. The layer rules enforce DEVELOPERS.md's dependency direction:
-// fhir <- validation, search, cases <- store <- interactions, auth, audit, inference <- operations <- http <- cli, main.
+// fhir <- validation, search, cases <- store <- interactions, auth, audit, inference <- operations <- http <- observability <- cli, main.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -15,6 +15,7 @@ const LAYERS = {
   inference: ['fhir', 'validation', 'search', 'cases', 'store'],
   operations: ['fhir', 'validation', 'search', 'cases', 'store', 'interactions', 'auth', 'audit', 'inference'],
   http: ['fhir', 'validation', 'search', 'cases', 'store', 'interactions', 'auth', 'audit', 'inference', 'operations'],
+  observability: ['fhir', 'validation', 'search', 'cases', 'store', 'interactions', 'auth', 'audit', 'inference', 'operations', 'http'],
 };
 // version.ts is a leaf every layer may read.
 const ALL = [...Object.keys(LAYERS), 'cli', 'main', 'config'];

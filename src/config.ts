@@ -24,6 +24,8 @@ export interface ServeConfig {
   /** External-issuer mode: the issuer tokens must name, and its JWKS URL. */
   externalIssuer?: string;
   externalJwksUrl?: string;
+  /** Serve /metrics on this port (on the same host) instead of the main one; 0 picks a free one. */
+  metricsPort?: number;
 }
 
 export const DEFAULTS = {
@@ -54,5 +56,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (env.QIAO_KEYS_DIR) out.keysDir = env.QIAO_KEYS_DIR;
   if (env.QIAO_AUTH_ISSUER) out.externalIssuer = env.QIAO_AUTH_ISSUER;
   if (env.QIAO_AUTH_JWKS_URL) out.externalJwksUrl = env.QIAO_AUTH_JWKS_URL;
+  if (env.QIAO_METRICS_PORT) out.metricsPort = Number(env.QIAO_METRICS_PORT);
   return out;
 }

@@ -1,11 +1,14 @@
 /** Wiring only: config -> store -> hooks (custom SearchParameters) -> auth -> http app -> listening server, and a graceful close. */
 import type { Server } from 'node:http';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { setUpAuth, type AuthSetup } from './auth/setup.js';
 import { DEFAULTS, type ServeConfig } from './config.js';
 import { FHIR_PATH } from './http/fhir-handler.js';
 import type { RequestObserver } from './http/request-event.js';
 import { createHttpServer } from './http/server.js';
+import { createLogger, safeLogger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import { setUpObservability } from './observability/setup.js';
 import type { WriteObserver } from './interactions/hooks.js';
 import { followSearchParameters } from './store/custom-search-params.js';
 import { openStore } from './store/open-store.js';
@@ -20,13 +23,18 @@ export interface RunningServer {
   store: ResourceStore;
   /** How requests are authorized (empty when auth is off). */
   auth: AuthSetup;
+  /** This server's Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
+  /** Where /metrics is served when it has a port of its own (--metrics-port), e.g. http://127.0.0.1:9464. */
+  metricsUrl?: string;
   /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
   close(): Promise<void>;
 }
 
 export async function startServer(partial: Partial<ServeConfig> = {}, logger?: Logger): Promise<RunningServer> {
   const config: ServeConfig = { ...DEFAULTS, ...partial };
-  const log = logger ?? pino({ level: config.logLevel });
+  // Errors reduced and content fields redacted, whoever made the logger (observability/logger.ts).
+  const log = logger ? safeLogger(logger) : createLogger(config.logLevel);
   const store = await openStore(config.db);
   await followSearchParameters(store);
   const auth = await setUpAuth(
@@ -42,7 +50,25 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
   const writeObservers: WriteObserver[] = [];
   const requestObservers: RequestObserver[] = [];
   const onClose: (() => Promise<void>)[] = [];
-  const server = createHttpServer({ store, baseUrl: config.baseUrl, bodyLimit: config.bodyLimit, logger: log, security, auth: auth.server, writeObservers, requestObservers });
+  // Metrics, /healthz, /readyz, request logs; database calls timed (observability/setup.ts).
+  const obs = await setUpObservability({ store, logger: log, metricsPort: config.metricsPort, host: config.host }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
+  requestObservers.push(...obs.requestObservers);
+  onClose.push(obs.close);
+  const server = createHttpServer({
+    store: obs.store,
+    baseUrl: config.baseUrl,
+    bodyLimit: config.bodyLimit,
+    logger: log,
+    security,
+    auth: auth.server,
+    writeObservers,
+    requestObservers,
+    onAuthFailure: obs.onAuthFailure,
+    ops: obs.ops,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -58,6 +84,8 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
     server,
     store,
     auth,
+    metrics: obs.metrics,
+    metricsUrl: obs.metricsUrl,
     close: () =>
       (closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -1,10 +1,10 @@
 /** `qiao serve`: start the server; SIGTERM/SIGINT shut it down gracefully. */
 import type { Command } from 'commander';
-import { pino } from 'pino';
 import { AuthConfigError } from '../auth/setup.js';
 import { SigningKeyFileError } from '../auth/keys.js';
 import { AUTH_MODES, configFromEnv, DEFAULTS, isAuthMode, type ServeConfig } from '../config.js';
 import { startServer } from '../main.js';
+import { createLogger } from '../observability/logger.js';
 
 interface ServeFlags {
   port?: string;
@@ -17,6 +17,7 @@ interface ServeFlags {
   keysDir?: string;
   authIssuer?: string;
   authJwksUrl?: string;
+  metricsPort?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -33,9 +34,10 @@ export function registerServe(program: Command): void {
     .option('--keys-dir <dir>', `where the token signing keys live; created on first start (env QIAO_KEYS_DIR, default ${DEFAULTS.keysDir})`)
     .option('--auth-issuer <url>', 'external mode: the issuer tokens must name (env QIAO_AUTH_ISSUER)')
     .option('--auth-jwks-url <url>', "external mode: the issuer's JWKS URL (env QIAO_AUTH_JWKS_URL)")
+    .option('--metrics-port <port>', 'serve /metrics on this port instead of the main one (env QIAO_METRICS_PORT)')
     .action(async (opts: ServeFlags) => {
       const config = configOf(program, opts);
-      const logger = pino({ level: config.logLevel ?? DEFAULTS.logLevel });
+      const logger = createLogger(config.logLevel ?? DEFAULTS.logLevel);
       const started = Date.now();
       let running;
       try {
@@ -54,7 +56,8 @@ export function registerServe(program: Command): void {
         );
       }
       // Last, so that whoever waits for this line has seen everything said at start.
-      logger.info({ startupMs: Date.now() - started }, `Qiao FHIR R4 server listening at ${running.fhirBase}`);
+      const metricsAt = running.metricsUrl ? { metrics: `${running.metricsUrl}/metrics` } : {};
+      logger.info({ startupMs: Date.now() - started, ...metricsAt }, `Qiao FHIR R4 server listening at ${running.fhirBase}`);
       const shutdown = (signal: string) => {
         logger.info(`${signal} received: finishing in-flight requests and closing the database`);
         running.close().then(
@@ -86,6 +89,10 @@ function configOf(program: Command, opts: ServeFlags): Partial<ServeConfig> {
   if (opts.keysDir) config.keysDir = opts.keysDir;
   if (opts.authIssuer) config.externalIssuer = opts.authIssuer;
   if (opts.authJwksUrl) config.externalJwksUrl = opts.authJwksUrl;
+  if (opts.metricsPort) config.metricsPort = Number(opts.metricsPort);
+  if (config.metricsPort !== undefined && !(Number.isInteger(config.metricsPort) && config.metricsPort >= 0 && config.metricsPort < 65536)) {
+    program.error(`--metrics-port must be a TCP port number, not '${opts.metricsPort ?? process.env.QIAO_METRICS_PORT}'`);
+  }
   if (config.port !== undefined && !(Number.isInteger(config.port) && config.port >= 0 && config.port < 65536)) {
     program.error(`--port must be a TCP port number, not '${opts.port ?? process.env.QIAO_PORT}'`);
   }

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { AUTH_PATH, type AuthServer } from '../auth/auth-server.js';
 import type { ResourceStore } from '../store/store.js';
 import { createAdminRoutes } from './admin-routes.js';
+import type { AuthFailureObserver } from './auth-failure.js';
 import { createAuthRoutes } from './auth-routes.js';
 import { createAuthorizeRouter } from './authorize-routes.js';
 import { fhirBaseFor } from './base-url.js';
@@ -24,6 +25,8 @@ export interface AppOptions {
   /** Public FHIR base URL; derived from each request's Host when absent. */
   baseUrl?: string;
   store: ResourceStore;
+  /** Told of refusals at the token, introspection, revocation and login endpoints (metrics). */
+  onAuthFailure?: AuthFailureObserver;
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -34,8 +37,8 @@ export function createApp(options: AppOptions): express.Express {
   if (options.auth) {
     const fhirBaseOf = (req: Request) => fhirBaseFor(options.baseUrl, req.get('host'));
     app.use(`${AUTH_PATH}/admin`, createAdminRoutes({ auth: options.auth, store: options.store, fhirBaseOf }));
-    app.use(AUTH_PATH, createAuthorizeRouter({ auth: options.auth, store: options.store, fhirBaseOf }));
-    app.use(AUTH_PATH, createAuthRoutes({ auth: options.auth, fhirBaseOf }));
+    app.use(AUTH_PATH, createAuthorizeRouter({ auth: options.auth, store: options.store, fhirBaseOf, onFailure: options.onAuthFailure }));
+    app.use(AUTH_PATH, createAuthRoutes({ auth: options.auth, fhirBaseOf, onFailure: options.onAuthFailure }));
   }
   app.use(cors({ exposedHeaders: EXPOSED_HEADERS, maxAge: 86400 }));
   app.use((req, res) => {

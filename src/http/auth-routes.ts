@@ -14,10 +14,12 @@ import { publicJwks } from '../auth/keys.js';
 import { handleRevocation } from '../auth/revoke-endpoint.js';
 import { SMART_STYLE, SMART_STYLE_PATH } from '../auth/smart-style.js';
 import { handleTokenRequest } from '../auth/token-endpoint.js';
+import type { AuthFailureObserver } from './auth-failure.js';
 
 export interface AuthRoutesOptions {
   auth: AuthServer;
   fhirBaseOf(req: Request): string;
+  onFailure?: AuthFailureObserver;
 }
 
 /** Token requests are small; anything larger is refused before parsing. */
@@ -29,6 +31,10 @@ export function createAuthRoutes(options: AuthRoutesOptions): express.Router {
   // Why the raw text: RFC 6749 §3.2 forbids repeated parameters, which a parsed object would hide.
   const form = express.text({ type: () => true, limit: FORM_LIMIT });
   const open = cors({ maxAge: 86400 });
+  const refused = <A extends { status: number; body: object }>(endpoint: 'token' | 'introspect' | 'revoke', answer: A): A => {
+    if (answer.status >= 400) options.onFailure?.(endpoint, String((answer.body as { error?: unknown }).error));
+    return answer;
+  };
 
   router.get('/.well-known/openid-configuration', open, (req, res) => {
     sendJson(res, 200, openidConfiguration(authUrls(fhirBaseOf(req))));
@@ -48,14 +54,14 @@ export function createAuthRoutes(options: AuthRoutesOptions): express.Router {
       { form: formOf(req), authorization: req.get('authorization'), contentType: req.get('content-type') },
       auth.tokenDeps(fhirBaseOf(req)),
     );
-    send(res, answer);
+    send(res, refused('token', answer));
   });
   router.post('/introspect', form, async (req, res) => {
-    send(res, await handleIntrospection({ form: formOf(req), authorization: req.get('authorization') }, auth.introspectionDeps(fhirBaseOf(req))));
+    send(res, refused('introspect', await handleIntrospection({ form: formOf(req), authorization: req.get('authorization') }, auth.introspectionDeps(fhirBaseOf(req)))));
   });
   router.options('/revoke', open);
   router.post('/revoke', open, form, async (req, res) => {
-    send(res, await handleRevocation({ form: formOf(req), authorization: req.get('authorization') }, auth.introspectionDeps(fhirBaseOf(req))));
+    send(res, refused('revoke', await handleRevocation({ form: formOf(req), authorization: req.get('authorization') }, auth.introspectionDeps(fhirBaseOf(req)))));
   });
   return router;
 }

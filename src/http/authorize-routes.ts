@@ -9,6 +9,7 @@ import type { AuthServer } from '../auth/auth-server.js';
 import { AuthorizeFlow, type AuthorizeAnswer, type StepContext } from '../auth/authorize-flow.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import type { ResourceStore } from '../store/store.js';
+import type { AuthFailureObserver } from './auth-failure.js';
 
 export interface AuthorizeRouterDeps {
   auth: AuthServer;
@@ -17,6 +18,7 @@ export interface AuthorizeRouterDeps {
   /** Shared by every request of this router; tests pass one with a clock or low limits. */
   throttle?: LoginThrottle;
   now?: () => number;
+  onFailure?: AuthFailureObserver;
 }
 
 const COOKIE = 'qiao_authz';
@@ -95,7 +97,11 @@ export function createAuthorizeRouter(deps: AuthorizeRouterDeps): express.Router
   router.post('/authorize/login', form, async (req, res) => {
     const f = formOf(req);
     const address = req.socket.remoteAddress ?? 'unknown';
-    send(req, res, await flowFor(req).login(field(f, 'request'), ctxOf(req), (f.get('username') ?? '').slice(0, 256), f.get('password') ?? '', address));
+    const answer = await flowFor(req).login(field(f, 'request'), ctxOf(req), (f.get('username') ?? '').slice(0, 256), f.get('password') ?? '', address);
+    // A wrong username or password shows the login page again (200); too many, a 429.
+    if (answer.status === 429) deps.onFailure?.('authorize', 'login_throttled');
+    else if (answer.status === 200 && answer.html !== undefined) deps.onFailure?.('authorize', 'login_failure');
+    send(req, res, answer);
   });
   router.post('/authorize/patient', form, async (req, res) => {
     const f = formOf(req);

@@ -2,13 +2,14 @@
  * The HTTP server. Requests below the FHIR base go straight to the FHIR handler on Node's own request
  * and response objects; everything else (the authorization server, 404s) goes to express.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AuthServer } from '../auth/auth-server.js';
 import type { ResourceStore } from '../store/store.js';
 import { createApp } from './app.js';
 import { createFhirHandler, isFhirUrl } from './fhir-handler.js';
 import type { WriteObserver } from '../interactions/hooks.js';
+import type { AuthFailureObserver } from './auth-failure.js';
 import type { RequestObserver } from './request-event.js';
 import type { FhirSecurity } from './security.js';
 
@@ -23,13 +24,17 @@ export interface HttpServerOptions {
   auth?: AuthServer;
   writeObservers?: WriteObserver[];
   requestObservers?: RequestObserver[];
+  onAuthFailure?: AuthFailureObserver;
+  /** Paths outside the FHIR API and /auth answered first (/healthz, /readyz, /metrics): returns whether it answered. */
+  ops?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
   const handler = createFhirHandler(options);
-  const app = createApp({ logger: options.logger, auth: options.auth, baseUrl: options.baseUrl, store: options.store });
+  const app = createApp({ logger: options.logger, auth: options.auth, baseUrl: options.baseUrl, store: options.store, onAuthFailure: options.onAuthFailure });
+  const ops = options.ops;
   return createServer((req, res) => {
     if (isFhirUrl(req.url)) void handler(req, res);
-    else app(req, res);
+    else if (!ops?.(req, res)) app(req, res);
   });
 }
