@@ -13,6 +13,8 @@ const LAYERS = {
   auth: ['fhir', 'validation', 'search', 'cases', 'store'],
   audit: ['fhir', 'validation', 'search', 'cases', 'store'],
   inference: ['fhir', 'validation', 'search', 'cases', 'store'],
+  // Subscriptions attach through hooks (main.ts wires them); they run searches and write through the store.
+  subscriptions: ['fhir', 'validation', 'search', 'cases', 'store', 'interactions'],
   operations: ['fhir', 'validation', 'search', 'cases', 'store', 'interactions', 'auth', 'audit', 'inference'],
   http: ['fhir', 'validation', 'search', 'cases', 'store', 'interactions', 'auth', 'audit', 'inference', 'operations'],
   observability: ['fhir', 'validation', 'search', 'cases', 'store', 'interactions', 'auth', 'audit', 'inference', 'operations', 'http'],

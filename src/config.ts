@@ -24,6 +24,12 @@ export interface ServeConfig {
   /** External-issuer mode: the issuer tokens must name, and its JWKS URL. */
   externalIssuer?: string;
   externalJwksUrl?: string;
+  /** URL prefixes Subscription notifications may be sent to (subscriptions/allow-list.ts); none by default. */
+  subscriptionAllow?: string[];
+  /** First retry delay of a failed notification, in ms (doubling after); default 1000. */
+  subscriptionRetryMs?: number;
+  /** The authorization-failure alert: 'N/M' (more than N 401/403 in M minutes), or 'off'; default 10/5. */
+  authFailureAlert?: string;
   /** Serve /metrics on this port (on the same host) instead of the main one; 0 picks a free one. */
   metricsPort?: number;
 }
@@ -56,6 +62,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (env.QIAO_KEYS_DIR) out.keysDir = env.QIAO_KEYS_DIR;
   if (env.QIAO_AUTH_ISSUER) out.externalIssuer = env.QIAO_AUTH_ISSUER;
   if (env.QIAO_AUTH_JWKS_URL) out.externalJwksUrl = env.QIAO_AUTH_JWKS_URL;
+  if (env.QIAO_SUBSCRIPTION_ALLOW) out.subscriptionAllow = env.QIAO_SUBSCRIPTION_ALLOW.split(',');
+  if (env.QIAO_SUBSCRIPTION_RETRY_MS) out.subscriptionRetryMs = Number(env.QIAO_SUBSCRIPTION_RETRY_MS);
+  if (env.QIAO_AUTH_FAILURE_ALERT) out.authFailureAlert = env.QIAO_AUTH_FAILURE_ALERT;
   if (env.QIAO_METRICS_PORT) out.metricsPort = Number(env.QIAO_METRICS_PORT);
   return out;
 }

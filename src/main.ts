@@ -12,6 +12,9 @@ import { setUpObservability } from './observability/setup.js';
 import type { WriteObserver } from './interactions/hooks.js';
 import { followSearchParameters } from './store/custom-search-params.js';
 import { openStore } from './store/open-store.js';
+import { parseAllowList } from './subscriptions/allow-list.js';
+import { DEFAULT_AUTH_FAILURE_RULE, parseAuthFailureRule } from './subscriptions/auth-failure-alert.js';
+import { setUpSubscriptions } from './subscriptions/setup.js';
 import type { ResourceStore } from './store/store.js';
 
 export interface RunningServer {
@@ -50,6 +53,17 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
   const writeObservers: WriteObserver[] = [];
   const requestObservers: RequestObserver[] = [];
   const onClose: (() => Promise<void>)[] = [];
+  // Subscriptions: notifications queued in each write's transaction, delivered by a worker (subscriptions/setup.ts).
+  let fhirBase = '';
+  const subscriptions = await setUpSubscriptions(store, {
+    allow: parseAllowList(config.subscriptionAllow),
+    retryBaseMs: config.subscriptionRetryMs ?? 1000,
+    authFailureRule: config.authFailureAlert === 'off' ? undefined : parseAuthFailureRule(config.authFailureAlert ?? DEFAULT_AUTH_FAILURE_RULE),
+    fhirBase: () => fhirBase,
+    logger: log,
+  });
+  if (subscriptions.requestObserver) requestObservers.push(subscriptions.requestObserver);
+  onClose.push(subscriptions.close);
   // Metrics, /healthz, /readyz, request logs; database calls timed (observability/setup.ts).
   const obs = await setUpObservability({ store, logger: log, metricsPort: config.metricsPort, host: config.host }).catch(async (err: unknown) => {
     await store.close();
@@ -57,6 +71,8 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
   });
   requestObservers.push(...obs.requestObservers);
   onClose.push(obs.close);
+  // Last: the subscription observer must see what every other observer wrote (audit's AuditEvents).
+  writeObservers.push(subscriptions.writeObserver);
   const server = createHttpServer({
     store: obs.store,
     baseUrl: config.baseUrl,
@@ -77,6 +93,8 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
+  fhirBase = config.baseUrl ?? `${url}${FHIR_PATH}`;
+  subscriptions.start();
   let closing: Promise<void> | undefined;
   return {
     url,

@@ -4,6 +4,7 @@ import { AuthConfigError } from '../auth/setup.js';
 import { SigningKeyFileError } from '../auth/keys.js';
 import { AUTH_MODES, configFromEnv, DEFAULTS, isAuthMode, type ServeConfig } from '../config.js';
 import { startServer } from '../main.js';
+import { parseAuthFailureRule } from '../subscriptions/auth-failure-alert.js';
 import { createLogger } from '../observability/logger.js';
 
 interface ServeFlags {
@@ -17,6 +18,9 @@ interface ServeFlags {
   keysDir?: string;
   authIssuer?: string;
   authJwksUrl?: string;
+  subscriptionAllow?: string[];
+  subscriptionRetryMs?: string;
+  authFailureAlert?: string;
   metricsPort?: string;
 }
 
@@ -34,6 +38,9 @@ export function registerServe(program: Command): void {
     .option('--keys-dir <dir>', `where the token signing keys live; created on first start (env QIAO_KEYS_DIR, default ${DEFAULTS.keysDir})`)
     .option('--auth-issuer <url>', 'external mode: the issuer tokens must name (env QIAO_AUTH_ISSUER)')
     .option('--auth-jwks-url <url>', "external mode: the issuer's JWKS URL (env QIAO_AUTH_JWKS_URL)")
+    .option('--subscription-allow <prefixes>', 'URL prefixes Subscription notifications may go to; repeat or separate with commas (env QIAO_SUBSCRIPTION_ALLOW; default none: no Subscription is accepted)', (v: string, all: string[] = []) => [...all, v])
+    .option('--subscription-retry-ms <ms>', 'first retry delay of a failed Subscription notification, doubling after (env QIAO_SUBSCRIPTION_RETRY_MS, default 1000)')
+    .option('--auth-failure-alert <N/M>', 'raise a Security Alert AuditEvent when one client or address fails authorization more than N times in M minutes, or off (env QIAO_AUTH_FAILURE_ALERT, default 10/5)')
     .option('--metrics-port <port>', 'serve /metrics on this port instead of the main one (env QIAO_METRICS_PORT)')
     .action(async (opts: ServeFlags) => {
       const config = configOf(program, opts);
@@ -89,6 +96,13 @@ function configOf(program: Command, opts: ServeFlags): Partial<ServeConfig> {
   if (opts.keysDir) config.keysDir = opts.keysDir;
   if (opts.authIssuer) config.externalIssuer = opts.authIssuer;
   if (opts.authJwksUrl) config.externalJwksUrl = opts.authJwksUrl;
+  if (opts.subscriptionAllow) config.subscriptionAllow = opts.subscriptionAllow;
+  if (opts.subscriptionRetryMs) config.subscriptionRetryMs = Number(opts.subscriptionRetryMs);
+  if (opts.authFailureAlert) config.authFailureAlert = opts.authFailureAlert;
+  if (config.subscriptionRetryMs !== undefined && !(config.subscriptionRetryMs > 0)) program.error('--subscription-retry-ms must be a positive number of milliseconds');
+  if (config.authFailureAlert !== undefined && config.authFailureAlert !== 'off' && !parseAuthFailureRule(config.authFailureAlert)) {
+    program.error(`--auth-failure-alert must be N/M (more than N failures in M minutes) or off, not '${config.authFailureAlert}'`);
+  }
   if (opts.metricsPort) config.metricsPort = Number(opts.metricsPort);
   if (config.metricsPort !== undefined && !(Number.isInteger(config.metricsPort) && config.metricsPort >= 0 && config.metricsPort < 65536)) {
     program.error(`--metrics-port must be a TCP port number, not '${opts.metricsPort ?? process.env.QIAO_METRICS_PORT}'`);
