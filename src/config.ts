@@ -9,7 +9,7 @@
 export type { AuthMode } from './auth/setup.js';
 import type { AuthMode } from './auth/setup.js';
 
-export interface ServeConfig {
+export interface ServeConfig extends AuditConfig {
   port: number;
   /** Connection string: sqlite:PATH, sqlite::memory: or postgres://... */
   db: string;
@@ -32,6 +32,12 @@ export interface ServeConfig {
   authFailureAlert?: string;
   /** Serve /metrics on this port (on the same host) instead of the main one; 0 picks a free one. */
   metricsPort?: number;
+}
+
+/** Audit (audit/audit.ts): retention in days (absent: kept forever) and the queue's size before requests wait. */
+export interface AuditConfig {
+  auditRetentionDays?: number;
+  auditQueueSize?: number;
 }
 
 export const DEFAULTS = {
@@ -66,5 +72,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (env.QIAO_SUBSCRIPTION_RETRY_MS) out.subscriptionRetryMs = Number(env.QIAO_SUBSCRIPTION_RETRY_MS);
   if (env.QIAO_AUTH_FAILURE_ALERT) out.authFailureAlert = env.QIAO_AUTH_FAILURE_ALERT;
   if (env.QIAO_METRICS_PORT) out.metricsPort = Number(env.QIAO_METRICS_PORT);
+  if (env.QIAO_AUDIT_RETENTION_DAYS) out.auditRetentionDays = Number(env.QIAO_AUDIT_RETENTION_DAYS);
+  if (env.QIAO_AUDIT_QUEUE_SIZE) out.auditQueueSize = Number(env.QIAO_AUDIT_QUEUE_SIZE);
   return out;
 }

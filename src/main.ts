@@ -1,6 +1,7 @@
 /** Wiring only: config -> store -> hooks (custom SearchParameters) -> auth -> http app -> listening server, and a graceful close. */
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { setUpAudit } from './audit/audit.js';
 import { setUpAuth, type AuthSetup } from './auth/setup.js';
 import { DEFAULTS, type ServeConfig } from './config.js';
 import { FHIR_PATH } from './http/fhir-handler.js';
@@ -53,6 +54,11 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
   const writeObservers: WriteObserver[] = [];
   const requestObservers: RequestObserver[] = [];
   const onClose: (() => Promise<void>)[] = [];
+  // Audit first: its AuditEvents are written in each write's transaction, where the observers after it see them.
+  const audit = setUpAudit(store, { queueSize: config.auditQueueSize, retentionDays: config.auditRetentionDays, onError: (msg, err) => log.error({ err }, msg) });
+  writeObservers.push(audit.onWrite);
+  requestObservers.push(audit.onRequest);
+  onClose.push(audit.close);
   // Subscriptions: notifications queued in each write's transaction, delivered by a worker (subscriptions/setup.ts).
   let fhirBase = '';
   const subscriptions = await setUpSubscriptions(store, {
@@ -70,6 +76,7 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
     throw err;
   });
   requestObservers.push(...obs.requestObservers);
+  obs.metrics.setAuditQueueDepth(() => audit.queue.size);
   onClose.push(obs.close);
   // Last: the subscription observer must see what every other observer wrote (audit's AuditEvents).
   writeObservers.push(subscriptions.writeObserver);
@@ -83,6 +90,7 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
     writeObservers,
     requestObservers,
     onAuthFailure: obs.onAuthFailure,
+    onAuthEvent: audit.onAuth,
     ops: obs.ops,
   });
   await new Promise<void>((resolve, reject) => {

@@ -28,7 +28,7 @@ import { loginPage } from './pages/login.js';
 import { patientPickerPage } from './pages/patient-picker.js';
 import { hashPassword, needsRehash, verifyPassword } from './password.js';
 import { SingleUseGrants } from './single-use.js';
-import { Users } from './users.js';
+import { namesAuditEvent, Users } from './users.js';
 
 export interface AuthorizeDeps {
   records: AuthRecords;
@@ -59,6 +59,8 @@ export interface AuthorizeAnswer {
   setBrowser?: string;
   /** Seconds, with a 429. */
   retryAfter?: number;
+  /** A login attempt's result, for the audit trail (never the password). */
+  login?: { ok: boolean; username: string; fhirUser?: string; clientId: string };
 }
 
 const EXPIRED =
@@ -123,7 +125,8 @@ export class AuthorizeFlow {
       const patients = await listPatients(choice, name, this.deps.reader, this.deps.fhirBase);
       return page(200, patientPickerPage({ ...common, name, patients, limit: PICKER_LIMIT }));
     }
-    return page(200, consentPage({ ...common, username: p.user.username, scopes: p.request.scope.split(' '), ...(await this.patientLabel(p)) }), appOrigin(p));
+    const scopes = p.request.scope.split(' ').filter((s) => p.user!.roles?.includes('auditor') || !namesAuditEvent(s));
+    return page(200, consentPage({ ...common, username: p.user.username, scopes, ...(await this.patientLabel(p)) }), appOrigin(p));
   }
 
   /** POST /authorize/login. `address` is the peer's IP address (throttling). */
@@ -139,29 +142,30 @@ export class AuthorizeFlow {
         decision.reason === 'locked'
           ? `Too many failed sign-in attempts. Sign-in is locked for a while; try again in ${Math.ceil(seconds / 60)} minute(s).`
           : `Please wait ${seconds} second(s) before trying again.`;
-      return { ...page(429, loginPage({ ...common, message })), retryAfter: seconds };
+      return { ...page(429, loginPage({ ...common, message })), retryAfter: seconds, login: { ok: false, username, clientId: p.request.clientId } };
     }
     const user = username === '' ? undefined : await this.users.get(username);
     // verifyPassword spends a real check's time on unknown users too, so timing tells no usernames.
     if (!(await verifyPassword(password, user?.passwordHash)) || !user) {
       this.deps.throttle.recordFailure(username, address);
-      return page(200, loginPage({ ...common, message: BAD_LOGIN }));
+      return { ...page(200, loginPage({ ...common, message: BAD_LOGIN })), login: { ok: false, username, clientId: p.request.clientId } };
     }
+    const login = { ok: true, username, fhirUser: user.fhirUser, clientId: p.request.clientId };
     this.deps.throttle.recordSuccess(username, address);
     if (needsRehash(user.passwordHash)) await this.users.put({ ...user, passwordHash: await hashPassword(password) });
     // An EHR launch is for the EHR user who started it; anyone else logging in would borrow their context.
     if (p.request.launch && p.request.launch.username !== user.username) {
-      return this.end(id, p, 'access_denied', 'The launch was started for another user');
+      return { ...(await this.end(id, p, 'access_denied', 'The launch was started for another user')), login };
     }
-    p.user = { username: user.username, fhirUser: user.fhirUser, authTime: Math.floor(this.now() / 1000) };
+    p.user = { username: user.username, fhirUser: user.fhirUser, authTime: Math.floor(this.now() / 1000), ...(user.roles?.length ? { roles: user.roles } : {}) };
     if (wantsPatientPicker(p)) {
       // A user who can only mean one patient (a patient themself) is not shown a picker.
       const choice = await patientChoice(user.fhirUser, this.deps.reader);
-      if (choice.kind === 'none') return this.end(id, p, 'access_denied', 'There is no patient this user may open the app for');
+      if (choice.kind === 'none') return { ...(await this.end(id, p, 'access_denied', 'There is no patient this user may open the app for')), login };
       if (choice.kind === 'one') p.patient = choice.id;
     }
     await this.pending.save(id, p);
-    return see(continueAt(ctx, id));
+    return { ...see(continueAt(ctx, id)), login };
   }
 
   /** POST /authorize/patient. */
@@ -189,7 +193,9 @@ export class AuthorizeFlow {
     // Only scopes that were asked for and shown: a hand-edited form cannot add any.
     const asked = p.request.scope.split(' ');
     const wanted = new Set(checked);
-    const granted = asked.filter((s) => wanted.has(s));
+    // The audit trail only for auditors, whatever the app asked and the form says.
+    const auditor = p.user.roles?.includes('auditor') ?? false;
+    const granted = asked.filter((s) => wanted.has(s) && (auditor || !namesAuditEvent(s)));
     if (granted.length === 0) return this.end(id, p, 'access_denied', 'The user allowed none of the requested scopes');
     if (!(await this.pending.finish(id))) return page(400, errorPage(EXPIRED));
     return see(await issueCode(this.deps.records, this.now, p, granted));

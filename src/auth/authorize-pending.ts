@@ -24,6 +24,8 @@ export interface PendingUser {
   fhirUser: string;
   /** Epoch seconds (id_token auth_time). */
   authTime: number;
+  /** The user's roles (users.ts): `auditor` may be granted AuditEvent scopes. */
+  roles?: string[];
 }
 
 export interface PendingAuthorization {

@@ -10,10 +10,15 @@ const KIND = 'user';
 const FHIR_USER = /^(Patient|Practitioner|PractitionerRole|RelatedPerson|Person)\/[A-Za-z0-9\-.]{1,64}$/;
 const USERNAME = /^[\p{L}\p{N}._@-]{1,128}$/u;
 
+/** Roles a user may hold. `auditor`: may be granted scopes on AuditEvent (the audit trail); no one else is. */
+export const ROLES = ['auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
 export interface User {
   username: string;
   passwordHash: string;
   fhirUser: string;
+  roles?: Role[];
 }
 
 /** Why a user cannot be registered, or undefined. */
@@ -21,6 +26,8 @@ export function userProblem(user: User): string | undefined {
   if (!USERNAME.test(user.username)) return 'username: 1 to 128 letters, digits or . _ @ -';
   if (!FHIR_USER.test(user.fhirUser)) return 'fhirUser: Patient/ID, Practitioner/ID, PractitionerRole/ID, RelatedPerson/ID or Person/ID';
   if (!user.passwordHash.startsWith('scrypt$')) return 'passwordHash: a scrypt hash (auth/password.ts)';
+  const unknown = (user.roles ?? []).find((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown !== undefined) return `roles: '${unknown}' is not a role (roles: ${ROLES.join(', ')})`;
   return undefined;
 }
 
@@ -43,11 +50,16 @@ export class Users {
     return this.records.delete(KIND, username);
   }
 
-  /** Usernames and fhirUsers, never hashes (administration listings). */
-  async list(): Promise<{ username: string; fhirUser: string }[]> {
+  /** Usernames, fhirUsers and roles, never hashes (administration listings). */
+  async list(): Promise<{ username: string; fhirUser: string; roles?: Role[] }[]> {
     return (await this.records.list(KIND)).map((r) => {
       const u = JSON.parse(r.value) as User;
-      return { username: u.username, fhirUser: u.fhirUser };
+      return { username: u.username, fhirUser: u.fhirUser, ...(u.roles?.length ? { roles: u.roles } : {}) };
     });
   }
+}
+
+/** Whether a scope string names AuditEvent (e.g. user/AuditEvent.rs): granted to auditors only. */
+export function namesAuditEvent(scope: string): boolean {
+  return /^(patient|user|system)\/AuditEvent\./.test(scope);
 }

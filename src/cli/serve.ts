@@ -8,6 +8,8 @@ import { parseAuthFailureRule } from '../subscriptions/auth-failure-alert.js';
 import { createLogger } from '../observability/logger.js';
 
 interface ServeFlags {
+  auditRetentionDays?: string;
+  auditQueueSize?: string;
   port?: string;
   host?: string;
   db?: string;
@@ -42,6 +44,8 @@ export function registerServe(program: Command): void {
     .option('--subscription-retry-ms <ms>', 'first retry delay of a failed Subscription notification, doubling after (env QIAO_SUBSCRIPTION_RETRY_MS, default 1000)')
     .option('--auth-failure-alert <N/M>', 'raise a Security Alert AuditEvent when one client or address fails authorization more than N times in M minutes, or off (env QIAO_AUTH_FAILURE_ALERT, default 10/5)')
     .option('--metrics-port <port>', 'serve /metrics on this port instead of the main one (env QIAO_METRICS_PORT)')
+    .option('--audit-retention-days <days>', 'remove AuditEvents stored more than this many days ago, checked hourly (env QIAO_AUDIT_RETENTION_DAYS; default: kept forever)')
+    .option('--audit-queue-size <records>', 'audit records of reads and searches held before requests wait for them to be written (env QIAO_AUDIT_QUEUE_SIZE, default 10000)')
     .action(async (opts: ServeFlags) => {
       const config = configOf(program, opts);
       const logger = createLogger(config.logLevel ?? DEFAULTS.logLevel);
@@ -106,6 +110,11 @@ function configOf(program: Command, opts: ServeFlags): Partial<ServeConfig> {
   if (opts.metricsPort) config.metricsPort = Number(opts.metricsPort);
   if (config.metricsPort !== undefined && !(Number.isInteger(config.metricsPort) && config.metricsPort >= 0 && config.metricsPort < 65536)) {
     program.error(`--metrics-port must be a TCP port number, not '${opts.metricsPort ?? process.env.QIAO_METRICS_PORT}'`);
+  }
+  if (opts.auditRetentionDays) config.auditRetentionDays = Number(opts.auditRetentionDays);
+  if (opts.auditQueueSize) config.auditQueueSize = Number(opts.auditQueueSize);
+  for (const [name, value] of [['--audit-retention-days', config.auditRetentionDays], ['--audit-queue-size', config.auditQueueSize]] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) program.error(`${name} must be a whole number above 0`);
   }
   if (config.port !== undefined && !(Number.isInteger(config.port) && config.port >= 0 && config.port < 65536)) {
     program.error(`--port must be a TCP port number, not '${opts.port ?? process.env.QIAO_PORT}'`);

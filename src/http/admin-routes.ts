@@ -14,11 +14,14 @@ import { parseScopes } from '../auth/scopes.js';
 import { userProblem, Users } from '../auth/users.js';
 import { badRequest, issue, notFound, OperationOutcomeError } from '../fhir/errors.js';
 import type { ResourceStore } from '../store/store.js';
+import { authEvent, type AuthEventObserver } from './auth-events.js';
 
 export interface AdminRoutesOptions {
   auth: AuthServer;
   store: ResourceStore;
   fhirBaseOf(req: Request): string;
+  /** Told of every EHR launch created or refused (audit). */
+  onAuthEvent?: AuthEventObserver;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -29,6 +32,12 @@ export function createAdminRoutes(o: AdminRoutesOptions): express.Router {
   router.use(express.json({ limit: '256kb' }));
   router.use((req, res, next) => void requireAdmin(o, req).then(() => next(), next));
 
+  const audited = async (req: Request, status: number, b: { user?: unknown; patient?: unknown }, error?: string) => {
+    const username = typeof b.user === 'string' ? b.user : undefined;
+    const patient = typeof b.patient === 'string' ? b.patient : undefined;
+    const wait = o.onAuthEvent?.(authEvent(req, o.fhirBaseOf(req), 'launch', status, { who: { username }, patient, error }));
+    if (wait instanceof Promise) await wait;
+  };
   const route = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => void fn(req, res).catch(next);
   router.get('/clients', route(async (_req, res) => void res.json(await o.auth.clients.list())));
   router.post(
@@ -83,10 +92,12 @@ export function createAdminRoutes(o: AdminRoutesOptions): express.Router {
             return current !== undefined && !current.deleted;
           },
         );
+        await audited(req, 201, b);
         res.status(201).json(launch);
       } catch (err) {
-        if (err instanceof LaunchError) throw badRequest(err.message);
-        throw err;
+        if (!(err instanceof LaunchError)) throw err;
+        await audited(req, 400, b, err.message);
+        throw badRequest(err.message);
       }
     }),
   );

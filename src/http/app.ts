@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { AUTH_PATH, type AuthServer } from '../auth/auth-server.js';
 import type { ResourceStore } from '../store/store.js';
 import { createAdminRoutes } from './admin-routes.js';
+import type { AuthEventObserver } from './auth-events.js';
 import type { AuthFailureObserver } from './auth-failure.js';
 import { createAuthRoutes } from './auth-routes.js';
 import { createAuthorizeRouter } from './authorize-routes.js';
@@ -27,6 +28,8 @@ export interface AppOptions {
   store: ResourceStore;
   /** Told of refusals at the token, introspection, revocation and login endpoints (metrics). */
   onAuthFailure?: AuthFailureObserver;
+  /** Told of every authorization event: login, token, introspection, revocation, launch (audit). */
+  onAuthEvent?: AuthEventObserver;
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -36,9 +39,9 @@ export function createApp(options: AppOptions): express.Express {
   app.set('etag', false);
   if (options.auth) {
     const fhirBaseOf = (req: Request) => fhirBaseFor(options.baseUrl, req.get('host'));
-    app.use(`${AUTH_PATH}/admin`, createAdminRoutes({ auth: options.auth, store: options.store, fhirBaseOf }));
-    app.use(AUTH_PATH, createAuthorizeRouter({ auth: options.auth, store: options.store, fhirBaseOf, onFailure: options.onAuthFailure }));
-    app.use(AUTH_PATH, createAuthRoutes({ auth: options.auth, fhirBaseOf, onFailure: options.onAuthFailure }));
+    app.use(`${AUTH_PATH}/admin`, createAdminRoutes({ auth: options.auth, store: options.store, fhirBaseOf, onAuthEvent: options.onAuthEvent }));
+    app.use(AUTH_PATH, createAuthorizeRouter({ auth: options.auth, store: options.store, fhirBaseOf, onFailure: options.onAuthFailure, onAuthEvent: options.onAuthEvent }));
+    app.use(AUTH_PATH, createAuthRoutes({ auth: options.auth, fhirBaseOf, onFailure: options.onAuthFailure, onAuthEvent: options.onAuthEvent }));
   }
   app.use(cors({ exposedHeaders: EXPOSED_HEADERS, maxAge: 86400 }));
   app.use((req, res) => {

@@ -14,12 +14,15 @@ import { publicJwks } from '../auth/keys.js';
 import { handleRevocation } from '../auth/revoke-endpoint.js';
 import { SMART_STYLE, SMART_STYLE_PATH } from '../auth/smart-style.js';
 import { handleTokenRequest } from '../auth/token-endpoint.js';
+import { endpointEvent, type AuthEventObserver } from './auth-events.js';
 import type { AuthFailureObserver } from './auth-failure.js';
 
 export interface AuthRoutesOptions {
   auth: AuthServer;
   fhirBaseOf(req: Request): string;
   onFailure?: AuthFailureObserver;
+  /** Told of every token, introspection and revocation answer (audit); a promise holds the answer back. */
+  onAuthEvent?: AuthEventObserver;
 }
 
 /** Token requests are small; anything larger is refused before parsing. */
@@ -33,6 +36,12 @@ export function createAuthRoutes(options: AuthRoutesOptions): express.Router {
   const open = cors({ maxAge: 86400 });
   const refused = <A extends { status: number; body: object }>(endpoint: 'token' | 'introspect' | 'revoke', answer: A): A => {
     if (answer.status >= 400) options.onFailure?.(endpoint, String((answer.body as { error?: unknown }).error));
+    return answer;
+  };
+
+  const audited = async <A extends { status: number; body: object }>(req: Request, kind: 'token' | 'introspect' | 'revoke', answer: A): Promise<A> => {
+    const wait = options.onAuthEvent?.(endpointEvent(req, fhirBaseOf(req), kind, answer));
+    if (wait instanceof Promise) await wait;
     return answer;
   };
 
@@ -54,14 +63,16 @@ export function createAuthRoutes(options: AuthRoutesOptions): express.Router {
       { form: formOf(req), authorization: req.get('authorization'), contentType: req.get('content-type') },
       auth.tokenDeps(fhirBaseOf(req)),
     );
-    send(res, refused('token', answer));
+    send(res, refused('token', await audited(req, 'token', answer)));
   });
   router.post('/introspect', form, async (req, res) => {
-    send(res, refused('introspect', await handleIntrospection({ form: formOf(req), authorization: req.get('authorization') }, auth.introspectionDeps(fhirBaseOf(req)))));
+    const answer = await handleIntrospection({ form: formOf(req), authorization: req.get('authorization') }, auth.introspectionDeps(fhirBaseOf(req)));
+    send(res, refused('introspect', await audited(req, 'introspect', answer)));
   });
   router.options('/revoke', open);
   router.post('/revoke', open, form, async (req, res) => {
-    send(res, refused('revoke', await handleRevocation({ form: formOf(req), authorization: req.get('authorization') }, auth.introspectionDeps(fhirBaseOf(req)))));
+    const answer = await handleRevocation({ form: formOf(req), authorization: req.get('authorization') }, auth.introspectionDeps(fhirBaseOf(req)));
+    send(res, refused('revoke', await audited(req, 'revoke', answer)));
   });
   return router;
 }

@@ -9,6 +9,7 @@ import type { AuthServer } from '../auth/auth-server.js';
 import { AuthorizeFlow, type AuthorizeAnswer, type StepContext } from '../auth/authorize-flow.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import type { ResourceStore } from '../store/store.js';
+import { authEvent, type AuthEventObserver } from './auth-events.js';
 import type { AuthFailureObserver } from './auth-failure.js';
 
 export interface AuthorizeRouterDeps {
@@ -19,6 +20,8 @@ export interface AuthorizeRouterDeps {
   throttle?: LoginThrottle;
   now?: () => number;
   onFailure?: AuthFailureObserver;
+  /** Told of every login attempt (audit); a promise holds the answer back. */
+  onAuthEvent?: AuthEventObserver;
 }
 
 const COOKIE = 'qiao_authz';
@@ -101,6 +104,12 @@ export function createAuthorizeRouter(deps: AuthorizeRouterDeps): express.Router
     // A wrong username or password shows the login page again (200); too many, a 429.
     if (answer.status === 429) deps.onFailure?.('authorize', 'login_throttled');
     else if (answer.status === 200 && answer.html !== undefined) deps.onFailure?.('authorize', 'login_failure');
+    if (answer.login && deps.onAuthEvent) {
+      const { ok, username, fhirUser, clientId } = answer.login;
+      const who = { clientId, username, ...(fhirUser ? { fhirUser, subject: username } : {}) };
+      const wait = deps.onAuthEvent(authEvent(req, deps.fhirBaseOf(req), 'login', ok ? 200 : answer.status === 429 ? 429 : 401, { who, error: ok ? undefined : 'The username or password is incorrect, or sign-in is throttled' }));
+      if (wait instanceof Promise) await wait;
+    }
     send(req, res, answer);
   });
   router.post('/authorize/patient', form, async (req, res) => {

@@ -9,6 +9,7 @@ import type { ResourceStore } from '../store/store.js';
 import { createApp } from './app.js';
 import { createFhirHandler, isFhirUrl } from './fhir-handler.js';
 import type { WriteObserver } from '../interactions/hooks.js';
+import type { AuthEventObserver } from './auth-events.js';
 import type { AuthFailureObserver } from './auth-failure.js';
 import type { RequestObserver } from './request-event.js';
 import type { FhirSecurity } from './security.js';
@@ -25,13 +26,14 @@ export interface HttpServerOptions {
   writeObservers?: WriteObserver[];
   requestObservers?: RequestObserver[];
   onAuthFailure?: AuthFailureObserver;
+  onAuthEvent?: AuthEventObserver;
   /** Paths outside the FHIR API and /auth answered first (/healthz, /readyz, /metrics): returns whether it answered. */
   ops?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
   const handler = createFhirHandler(options);
-  const app = createApp({ logger: options.logger, auth: options.auth, baseUrl: options.baseUrl, store: options.store, onAuthFailure: options.onAuthFailure });
+  const app = createApp({ logger: options.logger, auth: options.auth, baseUrl: options.baseUrl, store: options.store, onAuthFailure: options.onAuthFailure, onAuthEvent: options.onAuthEvent });
   const ops = options.ops;
   return createServer((req, res) => {
     if (isFhirUrl(req.url)) void handler(req, res);
