@@ -29,12 +29,14 @@ export function endpointAllowed(endpoint: string, prefixes: readonly string[]): 
   return prefixes.some((p) => normal.startsWith(normalisePrefix(p)));
 }
 
+/**
+ * A bare origin (`https://hooks.example.org`) becomes `https://hooks.example.org/`, so that it cannot
+ * be matched by `https://hooks.example.org.evil.example/`. A prefix that is not a URL matches nothing.
+ */
 function normalisePrefix(prefix: string): string {
   try {
-    const url = new URL(prefix);
-    // new URL adds a '/' to a bare origin; keep the prefix as short as it was written otherwise.
-    return prefix.endsWith('/') || url.pathname !== '/' ? url.toString() : url.toString().slice(0, -1);
+    return new URL(prefix).toString();
   } catch {
-    return prefix;
+    return '\0';
   }
 }
