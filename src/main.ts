@@ -54,11 +54,6 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
   const writeObservers: WriteObserver[] = [];
   const requestObservers: RequestObserver[] = [];
   const onClose: (() => Promise<void>)[] = [];
-  // Audit first: its AuditEvents are written in each write's transaction, where the observers after it see them.
-  const audit = setUpAudit(store, { queueSize: config.auditQueueSize, retentionDays: config.auditRetentionDays, onError: (msg, err) => log.error({ err }, msg) });
-  writeObservers.push(audit.onWrite);
-  requestObservers.push(audit.onRequest);
-  onClose.push(audit.close);
   // Subscriptions: notifications queued in each write's transaction, delivered by a worker (subscriptions/setup.ts).
   let fhirBase = '';
   const subscriptions = await setUpSubscriptions(store, {
@@ -68,7 +63,14 @@ export async function startServer(partial: Partial<ServeConfig> = {}, logger?: L
     fhirBase: () => fhirBase,
     logger: log,
   });
+  // Audit first: its AuditEvents are written in each write's transaction, where the observers after it see them;
+  // those its queue writes in transactions of its own notify Subscriptions through subscriptions.notifying.
+  const audit = setUpAudit(subscriptions.notifying(store), { queueSize: config.auditQueueSize, retentionDays: config.auditRetentionDays, onError: (msg, err) => log.error({ err }, msg) });
+  writeObservers.push(audit.onWrite);
+  requestObservers.push(audit.onRequest);
+  onClose.push(audit.close);
   if (subscriptions.requestObserver) requestObservers.push(subscriptions.requestObserver);
+  // After audit's: the audit queue's last AuditEvents are flushed (and their notifications queued) before delivery stops.
   onClose.push(subscriptions.close);
   // Metrics, /healthz, /readyz, request logs; database calls timed (observability/setup.ts).
   const obs = await setUpObservability({ store, logger: log, metricsPort: config.metricsPort, host: config.host }).catch(async (err: unknown) => {

@@ -4,8 +4,8 @@
  * processes' commits.
  *
  * `onWritten(tx, written, baseUrl)` queues the notifications for writes made outside the REST write
- * path (the write observers do it for those): call it inside the transaction that wrote them, e.g. for
- * AuditEvents the audit queue writes in its own transactions.
+ * path (the write observers do it for those): call it inside the transaction that wrote them; or give
+ * such code `notifying(store)`, whose transactions do it themselves (the audit queue's AuditEvents).
  */
 import type { Logger } from 'pino';
 import type { WriteObserver } from '../interactions/hooks.js';
@@ -13,6 +13,7 @@ import type { ResourceStore, StoredVersion, StoreTransaction } from '../store/st
 import { authFailureAlerts, type AnsweredRequest, type AuthFailureRule } from './auth-failure-alert.js';
 import { DeliveryWorker } from './delivery.js';
 import { queueMatches } from './matcher.js';
+import { notifyingStore } from './notifying-store.js';
 import { subscriptionObserver } from './observer.js';
 import { SubscriptionRegistry } from './registry.js';
 
@@ -33,6 +34,8 @@ export interface Subscriptions {
   /** The alert rule, a RequestObserver (absent when the rule is off). */
   requestObserver?: (event: AnsweredRequest) => void;
   onWritten(tx: StoreTransaction, written: readonly StoredVersion[], baseUrl: string): Promise<void>;
+  /** The store for code writing in transactions of its own (the audit queue): its writes notify too (notifying-store.ts). */
+  notifying(store: ResourceStore): ResourceStore;
   /** Starts delivering (after the server listens). */
   start(): void;
   close(): Promise<void>;
@@ -60,6 +63,7 @@ export async function setUpSubscriptions(store: ResourceStore, options: Subscrip
     writeObserver: subscriptionObserver(registry, options.allow),
     requestObserver: options.authFailureRule ? authFailureAlerts(store, options.authFailureRule, onWritten, options.logger) : undefined,
     onWritten,
+    notifying: (target) => notifyingStore(target, onWritten, options.fhirBase),
     start: () => worker.start(),
     close: () => worker.stop(),
   };
