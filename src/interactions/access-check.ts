@@ -106,7 +106,9 @@ export function requireUnrestricted(
   levels: readonly ('user' | 'system')[] = ['user', 'system'],
 ): void {
   if (!access) return;
-  for (const type of types.length ? types : definitions().resourceTypes()) {
+  // "Every type" leaves out the audit trail: only scopes naming AuditEvent reach it (http/access-control.ts),
+  // and what needs every type (system history, $reindex) does not list or change it.
+  for (const type of types.length ? types : definitions().resourceTypes().filter((t) => t !== 'AuditEvent')) {
     const rule = access.rule(type, interaction);
     if (rule.kind !== 'unrestricted' || !levels.includes(rule.level)) {
       throw forbidden(`${what} needs a ${levels.join('/ or ')}/ scope without restriction for ${types.length === 1 ? type : 'every resource type'}; the access token's scopes do not grant it (${type})`);

@@ -13,10 +13,14 @@ import { queryValue, type FhirRequest, type FhirResult, type InteractionContext 
 const DEFAULT_COUNT = 20;
 const MAX_COUNT = 1000;
 
+const AUDIT_EVENT = 'AuditEvent';
+
 export async function history(req: FhirRequest, ctx: InteractionContext, type?: string, id?: string): Promise<FhirResult> {
   if (type) assertResourceType(type);
   if (id) assertId(id);
   const query: HistoryQuery = { type, id, count: parseCount(queryValue(req, '_count')) };
+  // The audit trail is read by naming it (AuditEvent/_history), never as part of everything else.
+  if (!type) query.excludeTypes = [AUDIT_EVENT];
   const since = queryValue(req, '_since');
   if (since !== undefined) query.since = parseInstant(since, '_since');
   const cursor = queryValue(req, '_cursor');

@@ -36,6 +36,8 @@ export interface HistoryQuery {
   since?: string;
   /** Only versions with lastUpdated <= at. */
   before?: string;
+  /** Leave out these types (system history leaves out the audit trail, which is read by naming it). */
+  excludeTypes?: string[];
   count: number;
   /** Opaque cursor from a previous page: history is newest first, the cursor is the last row's sequence. */
   cursor?: number;

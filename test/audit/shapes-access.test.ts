@@ -94,6 +94,10 @@ describe('BALP AuditEvents and access to them', () => {
     const anyId = (await allAuditEvents(s.server.store))[0].id;
     expect((await call('GET', `AuditEvent/${anyId}`, 'access-wild-read', undefined, admin)).status).toBe(403);
     expect((await call('GET', 'AuditEvent', 'access-user-wild')).status).toBe(403);
+    // System history is everything but the audit trail, so a wildcard may still read it.
+    const everything = await call('GET', '_history?_count=1000', 'access-history', undefined, admin);
+    expect(everything.status).toBe(200);
+    expect(everything.json.entry.some((x: AuditEventJson) => x.resource?.resourceType === 'AuditEvent')).toBe(false);
     const auditor = await s.token('system/AuditEvent.rs', { clientId: 'siem' });
     const found = await call('GET', 'AuditEvent?_count=5', 'access-auditor', undefined, auditor);
     expect(found.status).toBe(200);

@@ -12,6 +12,7 @@ export function historyPageQuery(qb: Kysely<Tables>, q: HistoryQuery) {
   if (q.id) query = query.where('id', '=', q.id);
   if (q.since) query = query.where('last_updated', '>=', q.since);
   if (q.before) query = query.where('last_updated', '<=', q.before);
+  if (q.excludeTypes?.length) query = query.where('type', 'not in', q.excludeTypes);
   if (q.cursor !== undefined) query = query.where('seq', '<', q.cursor);
   return query.orderBy('seq', 'desc').limit(q.count + 1);
 }
@@ -22,5 +23,6 @@ export function historyCountQuery(qb: Kysely<Tables>, q: HistoryQuery) {
   if (q.id) query = query.where('id', '=', q.id);
   if (q.since) query = query.where('last_updated', '>=', q.since);
   if (q.before) query = query.where('last_updated', '<=', q.before);
+  if (q.excludeTypes?.length) query = query.where('type', 'not in', q.excludeTypes);
   return query;
 }
