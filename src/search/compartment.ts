@@ -41,7 +41,8 @@ export function compartment(owner: string, id: string, types?: string[]): Compar
   if (!isCompartmentType(owner)) throw badRequest(`${owner} has no compartment (compartments: ${COMPARTMENT_TYPES.join(', ')})`);
   const membership = compartmentMembership(owner);
   const params: Record<string, string[]> = {};
-  const wanted = types ?? [...membership.keys(), owner];
+  // Every member type but the audit trail: AuditEvents about a patient are read by naming AuditEvent.
+  const wanted = types ?? [...membership.keys(), owner].filter((t) => t !== 'AuditEvent');
   for (const type of wanted) {
     const list = membership.get(type);
     if (list) params[type] = list;

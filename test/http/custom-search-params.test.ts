@@ -129,7 +129,8 @@ describe('qiao reindex', () => {
     await a.put('/fhir/SearchParameter/eye-colour').set('Content-Type', FHIR_JSON).send(eyeParam).expect(201);
     await s.close();
     const out = execFileSync(process.execPath, [ensureBuilt(), 'reindex', '--db', `sqlite:${db}`], { encoding: 'utf8' });
-    expect(out).toMatch(/reindexed 2 resources in .* s \(1 stored SearchParameters in force\)/);
+    // The Patient, the SearchParameter and the AuditEvent of each write.
+    expect(out).toMatch(/reindexed 4 resources in .* s \(1 stored SearchParameters in force\)/);
     s = await startTestServer({ db: `sqlite:${db}` });
     const found = (await request(s.url).get('/fhir/Patient?eye-colour=grey').expect(200)).body;
     expect(found.entry.map((e: Json) => e.resource.id)).toEqual(['old']);
