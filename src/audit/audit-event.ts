@@ -13,6 +13,26 @@ import type { AuditRecord, Coding } from './record.js';
 type Json = Record<string, unknown>;
 
 export function toAuditEvent(r: AuditRecord): Resource {
+  return storable(build(r)) as Resource;
+}
+
+/**
+ * Why: an AuditEvent quotes what the client sent (a path segment, an error text echoing a parameter), and
+ * a NUL character in it is refused by PostgreSQL's jsonb, which would keep the whole batch from ever
+ * being written. Control characters are replaced; everything else is kept as sent.
+ */
+function storable(value: unknown): unknown {
+  if (typeof value === 'string') return /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value) ? value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\ufffd') : value;
+  if (Array.isArray(value)) return value.map(storable);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = storable(v);
+    return out;
+  }
+  return value;
+}
+
+function build(r: AuditRecord): Resource {
   const rest = r.category === 'rest';
   const event: Resource = {
     resourceType: 'AuditEvent',

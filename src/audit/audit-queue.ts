@@ -4,8 +4,15 @@
  * graceful shutdown. Nothing is dropped: when it is full, `push` answers with a promise that settles
  * once the record is in, and the request waits for it (http/fhir-handler.ts holds its response back),
  * so a database slower than the traffic slows the traffic instead of losing audit records. A batch
- * that fails to commit stays queued and is tried again.
+ * that fails to commit stays queued and is tried again; after repeated failures records are tried one
+ * by one, so that one the database can never take (a poison record) cannot hold the others, or a
+ * shutdown, back forever: it alone is given up after MAX_SINGLE_ATTEMPTS, and reported.
  */
+
+/** Failures of a batch before its records are tried one at a time. */
+const BATCH_ATTEMPTS = 3;
+/** Failures of a single record before it is given up (reported through onError). */
+const MAX_SINGLE_ATTEMPTS = 5;
 
 export interface AuditQueueOptions {
   /** Most records held (default 10,000). */
@@ -16,6 +23,8 @@ export interface AuditQueueOptions {
   intervalMs?: number;
   /** Told when a batch fails (it is tried again). */
   onError?: (err: unknown, queued: number) => void;
+  /** Told when a record is given up after MAX_SINGLE_ATTEMPTS failures on its own. */
+  onDropped?: (err: unknown) => void;
 }
 
 export class AuditQueue<T> {
@@ -93,11 +102,19 @@ export class AuditQueue<T> {
   private async run(): Promise<void> {
     this.admit();
     while (this.items.length) {
-      const batch = this.items.slice(0, this.batchSize);
+      const single = this.failures >= BATCH_ATTEMPTS;
+      const batch = this.items.slice(0, single ? 1 : this.batchSize);
       try {
         await this.sink(batch);
       } catch (err) {
         this.failures++;
+        if (single && this.failures >= BATCH_ATTEMPTS + MAX_SINGLE_ATTEMPTS) {
+          this.items.splice(0, 1);
+          this.failures = BATCH_ATTEMPTS;
+          this.options.onDropped?.(err);
+          this.admit();
+          continue;
+        }
         this.options.onError?.(err, this.size);
         return;
       }

@@ -41,6 +41,7 @@ export function setUpAudit(store: ResourceStore, options: AuditOptions = {}) {
       batchSize: options.batchSize,
       intervalMs: options.flushIntervalMs,
       onError: (err, queued) => onError(`audit: writing AuditEvents failed; ${queued} kept and tried again`, err),
+      onDropped: (err) => onError('audit: an AuditEvent the database refused repeatedly on its own was given up', err),
     },
   );
   const push = (record: AuditRecord) => queue.push(record);

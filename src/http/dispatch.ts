@@ -33,7 +33,8 @@ export async function dispatch(req: FhirRequest, ctx: InteractionContext): Promi
     const params = matchPattern(route.pattern, path);
     if (!params) continue;
     if (route.method === method) {
-      if (params.type === 'AuditEvent' && IMMUTABLE.has(method)) throw auditImmutable(method);
+      // A PUT that creates an AuditEvent is a create; update.ts refuses one that would change an existing one.
+      if (params.type === 'AuditEvent' && IMMUTABLE.has(method) && !(method === 'PUT' && params.id !== undefined)) throw auditImmutable(method);
       return route.handle(req, ctx, params);
     }
     allowed.push(route.method);

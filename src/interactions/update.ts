@@ -1,5 +1,5 @@
 /** update: PUT [base]/[type]/[id] (http.html#update), create-on-update, and If-Match (412). */
-import { badRequest, preconditionFailed } from '../fhir/errors.js';
+import { badRequest, methodNotAllowed, preconditionFailed } from '../fhir/errors.js';
 import { requireVisible } from './access-check.js';
 import { assertId, assertResourceType, resourceResult, versionFromEtag } from './resource-result.js';
 import { requireResourceBody, validateForWrite } from './resource-body.js';
@@ -15,6 +15,8 @@ export async function update(req: FhirRequest, ctx: InteractionContext, type: st
   return ctx.write(async (tx) => {
     const current = await tx.read(type, id);
     const created = !current || current.deleted;
+    // The audit trail is append-only: a PUT may create an AuditEvent (update as create), never change one.
+    if (!created && type === 'AuditEvent') throw methodNotAllowed('AuditEvents are immutable: PUT may create one but not change it', ['GET', 'HEAD', 'POST']);
     // An update as create is a create: it needs create access, and no existing resource is touched.
     if (!created) await requireVisible(ctx.access, tx, ctx.baseUrl, type, id, 'u');
     checkIfMatch(req.headers.ifMatch, current?.versionId, `${type}/${id}`);

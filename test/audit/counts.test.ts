@@ -118,6 +118,9 @@ describe('one AuditEvent per interaction', () => {
     expect((await call(server, 'DELETE', 'AuditEvent?action=R', 'immutable-conditional')).status).toBe(405);
     const stored = await server.store.read('AuditEvent', one.id);
     expect(stored?.versionId).toBe(1);
+    // A PUT to a new id is a create (update as create), as for any other type.
+    const created = await call(server, 'PUT', 'AuditEvent/from-elsewhere', 'put-create', { ...one, id: 'from-elsewhere', meta: undefined });
+    expect(created.status).toBe(201);
   });
 });
 

@@ -94,4 +94,21 @@ describe('the audit queue', () => {
     expect(written).toEqual([1, 2]);
     expect(queue.size).toBe(0);
   });
+
+  it('gives up only a record the sink never takes, writing the others, so flush ends', async () => {
+    const written: number[] = [];
+    const dropped: unknown[] = [];
+    const queue = new AuditQueue<number>(
+      async (batch) => {
+        if (batch.includes(13)) throw new Error('refused');
+        written.push(...batch);
+      },
+      { intervalMs: 1, onDropped: (err) => dropped.push(err) },
+    );
+    for (const n of [11, 12, 13, 14]) queue.push(n);
+    await queue.flush();
+    expect(written).toEqual([11, 12, 14]);
+    expect(dropped).toHaveLength(1);
+    expect(queue.size).toBe(0);
+  });
 });

@@ -79,8 +79,9 @@ describe('GET /metrics', () => {
     expect(valueOf(samples, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
   });
 
-  it('reads the audit queue depth from whatever registers it (0 until then)', async () => {
-    expect(valueOf((await scrape(`${server.url}/metrics`)).samples, 'qiao_audit_queue_depth')).toBe(0);
+  it('reads the audit queue depth from the audit queue', async () => {
+    // The server's own audit queue is registered at start; its depth is whatever reads are still queued.
+    expect(valueOf((await scrape(`${server.url}/metrics`)).samples, 'qiao_audit_queue_depth')).toBeGreaterThanOrEqual(0);
     server.metrics.setAuditQueueDepth(() => 7);
     expect(valueOf((await scrape(`${server.url}/metrics`)).samples, 'qiao_audit_queue_depth')).toBe(7);
     server.metrics.setAuditQueueDepth(() => 0);
