@@ -51,6 +51,8 @@ type Queryable = pg.Pool | pg.PoolClient;
 /** SQLSTATEs of a transaction the database aborted because of a concurrent one: worth running again. */
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 const MAX_ATTEMPTS = 10;
+/** The run from which reruns queue one at a time across all resources (retryLane). */
+const GLOBAL_LANE_FROM = 3;
 /** Resources reindexed per transaction. */
 const REINDEX_BATCH = 500;
 
@@ -222,9 +224,9 @@ export class PostgresStore extends PgReader implements ResourceStore {
       const client = await this.conn.pool.connect();
       let tx: PgTransaction | undefined;
       // Set before any lock is taken: a failure halfway through must still let go of those taken.
-      const queued = targets.size > 0;
+      const queued = targets.size > 0 || attempt >= GLOBAL_LANE_FROM;
       try {
-        await this.retryLane(client, targets);
+        await this.retryLane(client, targets, attempt);
         await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
         tx = new PgTransaction(client, this.extractor, this.clock, targets);
         const result = await fn(tx);
@@ -256,8 +258,14 @@ export class PostgresStore extends PgReader implements ResourceStore {
    * never wait for each other's locks in opposite orders. Keys are per schema; a hash collision only
    * queues two unrelated transactions.
    */
-  private async retryLane(client: pg.PoolClient, targets: Set<string>): Promise<void> {
-    for (const target of [...targets].sort()) {
+  private async retryLane(client: pg.PoolClient, targets: Set<string>, attempt: number): Promise<void> {
+    // From the third run on, reruns also queue behind one another whatever they wrote. Why: on small
+    // tables PostgreSQL's serializable checks work per index page, so transactions on different
+    // resources (each with its AuditEvent's index rows) can keep failing one another, which per-resource
+    // lanes alone do not stop. One rerun at a time can then lose only to first runs: progress.
+    const keys = [...targets];
+    if (attempt >= GLOBAL_LANE_FROM) keys.push('*');
+    for (const target of keys.sort()) {
       await client.query({ name: 'qiao_lane', text: 'SELECT pg_advisory_lock(hashtextextended($1, 0))', values: [`${this.conn.schema}/${target}`] });
     }
   }
