@@ -4,6 +4,7 @@
  * `launch` value with the FHIR base as `iss`. The authorize endpoint later finds the context by it.
  */
 import type { AuthRecords } from '../store/auth-records.js';
+import type { StoreReader } from '../store/store.js';
 import { authUrls } from './auth-server.js';
 import { LAUNCH_LIFETIME_SECONDS, type LaunchGrant } from './grants.js';
 import { SMART_STYLE_PATH } from './smart-style.js';
@@ -36,19 +37,20 @@ export function launchGrants(records: AuthRecords): SingleUseGrants<LaunchGrant>
 }
 
 /**
- * Records a launch context. `patientExists` lets the caller check the patient against the store, so a
+ * Records a launch context. The patient is checked against the store (`patients`), so a
  * typo fails here rather than in the app.
  */
 export async function createLaunch(
   records: AuthRecords,
   fhirBase: string,
   req: LaunchRequest,
-  patientExists: (id: string) => Promise<boolean>,
+  patients: Pick<StoreReader, 'read'>,
 ): Promise<Launch> {
   if (!ID.test(req.patient)) throw new LaunchError('patient: a FHIR id (1-64 letters, digits, - or .)');
   if (req.encounter !== undefined && !ID.test(req.encounter)) throw new LaunchError('encounter: a FHIR id (1-64 letters, digits, - or .)');
   if (!(await new Users(records).get(req.username))) throw new LaunchError(`no user '${req.username}' (add one with qiao user add)`);
-  if (!(await patientExists(req.patient))) throw new LaunchError(`no Patient/${req.patient} on this server`);
+  const patient = await patients.read('Patient', req.patient);
+  if (!patient || patient.deleted) throw new LaunchError(`no Patient/${req.patient} on this server`);
   let appUrl: URL | undefined;
   if (req.appLaunchUrl !== undefined) {
     try {

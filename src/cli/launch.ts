@@ -15,10 +15,7 @@ export function registerLaunch(program: Command): void {
       const fhirBase = fhirBaseOf(opts);
       try {
         const launch = await withStore(opts.db, (store) =>
-          createLaunch(store.auth, fhirBase, { username: opts.user, patient: opts.patient, encounter: opts.encounter, appLaunchUrl: opts.app }, async (id) => {
-            const current = await store.read('Patient', id);
-            return current !== undefined && !current.deleted;
-          }),
+          createLaunch(store.auth, fhirBase, { username: opts.user, patient: opts.patient, encounter: opts.encounter, appLaunchUrl: opts.app }, store),
         );
         console.log(launch.url ?? `iss=${launch.iss}\nlaunch=${launch.launch}`);
       } catch (err) {

@@ -87,10 +87,7 @@ export function createAdminRoutes(o: AdminRoutesOptions): express.Router {
           o.auth.records,
           o.fhirBaseOf(req),
           { username: str(b.user) ?? '', patient: str(b.patient) ?? '', encounter: str(b.encounter), appLaunchUrl: str(b.app) },
-          async (id) => {
-            const current = await o.store.read('Patient', id);
-            return current !== undefined && !current.deleted;
-          },
+          o.store,
         );
         await audited(req, 201, b);
         res.status(201).json(launch);

@@ -155,7 +155,7 @@ describe.skipIf(!HAVE_CHROMIUM)('SMART App Launch with fhirclient in Chromium', 
       auth.records,
       s.server.fhirBase,
       { username: 'dr.wang', patient: 'p1', encounter: 'e1', appLaunchUrl: `${app.url}/launch.html?${new URLSearchParams({ clientId: CLIENT_ID, scope })}` },
-      async (id) => (await s.server.store.read('Patient', id)) !== undefined,
+      s.server.store,
     );
     const page = await browser.newPage();
     try {
