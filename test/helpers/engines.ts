@@ -7,6 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { afterEach } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+import type { ResourceStore } from '../../src/store/store.js';
 import { dropPgSchema, freshPgDatabase, PG_SKIP_REASON, PG_URL } from './postgres.js';
 
 export interface TestEngine {
@@ -43,5 +46,21 @@ export function testEngines(): { engines: TestEngine[]; cleanup(): Promise<void>
       for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
       for (const schema of schemas.splice(0)) await dropPgSchema(schema);
     },
+  };
+}
+
+/**
+ * An `open(connection)` whose stores are closed after each test (a store a test closed itself is
+ * skipped quietly), for suites that open stores of their own.
+ */
+export function storesClosedAfterEach(): (connection: string) => Promise<ResourceStore> {
+  const stores: ResourceStore[] = [];
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close().catch(() => undefined);
+  });
+  return async (connection) => {
+    const store = await openStore(connection);
+    stores.push(store);
+    return store;
   };
 }

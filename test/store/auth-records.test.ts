@@ -3,23 +3,12 @@
  * record from every method, take() and insertNew() are single-winner under concurrency — across two
  * stores on one database, as two server processes would be on PostgreSQL.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/open-store.js';
-import type { ResourceStore } from '../../src/store/store.js';
-import { testEngines } from '../helpers/engines.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { storesClosedAfterEach, testEngines } from '../helpers/engines.js';
 
 const { engines, cleanup } = testEngines();
-const stores: ResourceStore[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close().catch(() => undefined);
-});
+const open = storesClosedAfterEach();
 afterAll(cleanup);
-
-async function open(connection: string): Promise<ResourceStore> {
-  const store = await openStore(connection);
-  stores.push(store);
-  return store;
-}
 
 for (const engine of engines) {
   describe.skipIf(engine.skip !== undefined)(`auth records on ${engine.name}`, () => {

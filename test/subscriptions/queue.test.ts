@@ -3,23 +3,12 @@
  * with the write's transaction, claims lease rows so that two stores on one database (two server
  * processes) never both get one, retries wait for their time, and rows survive closing the store.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/open-store.js';
-import type { ResourceStore } from '../../src/store/store.js';
-import { testEngines } from '../helpers/engines.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { storesClosedAfterEach, testEngines } from '../helpers/engines.js';
 
 const { engines, cleanup } = testEngines();
-const stores: ResourceStore[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close().catch(() => undefined);
-});
+const open = storesClosedAfterEach();
 afterAll(cleanup);
-
-async function open(connection: string): Promise<ResourceStore> {
-  const store = await openStore(connection);
-  stores.push(store);
-  return store;
-}
 
 const row = (id: string) => ({ subscription: 'sub1', type: 'Observation', id, version: 1, payload: 'full-resource' });
 
@@ -39,7 +28,6 @@ for (const engine of engines) {
       ).rejects.toThrow('roll back');
       expect(await store.notifications.pending()).toBe(2);
       await store.close();
-      stores.length = 0;
       const again = await open(db);
       const claimed = await again.notifications.claim(10, 60_000);
       expect(claimed.map((n) => n.id)).toEqual(['a', 'b']);
