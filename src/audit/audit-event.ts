@@ -22,18 +22,28 @@ export function toAuditEvent(r: AuditRecord): Resource {
  * being written. Control characters are replaced; everything else is kept as sent.
  */
 // Built from code points: a regex literal of control characters is what no-control-regex forbids.
-const CONTROL = new RegExp(`[${String.fromCharCode(0)}-${String.fromCharCode(8)}${String.fromCharCode(11, 12)}${String.fromCharCode(14)}-${String.fromCharCode(31)}]`, 'g');
+const CONTROL_CLASS = `[${String.fromCharCode(0)}-${String.fromCharCode(8)}${String.fromCharCode(11, 12)}${String.fromCharCode(14)}-${String.fromCharCode(31)}]`;
+const HAS_CONTROL = new RegExp(CONTROL_CLASS);
+const CONTROLS = new RegExp(CONTROL_CLASS, 'g');
 
+/** Copies only what changes: almost every AuditEvent is already clean, and this runs for each one. */
 function storable(value: unknown): unknown {
-  if (typeof value === 'string') {
-    CONTROL.lastIndex = 0;
-    return CONTROL.test(value) ? value.replace(CONTROL, '\ufffd') : value;
+  if (typeof value === 'string') return HAS_CONTROL.test(value) ? value.replace(CONTROLS, '\ufffd') : value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const clean = storable(v);
+      if (clean !== v) (out ??= value.slice())[i] = clean;
+    });
+    return out ?? value;
   }
-  if (Array.isArray(value)) return value.map(storable);
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = storable(v);
-    return out;
+    let out: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const clean = storable(v);
+      if (clean !== v) (out ??= { ...value })[k] = clean;
+    }
+    return out ?? value;
   }
   return value;
 }
